@@ -1,0 +1,228 @@
+package io.streamguard.pipeline;
+
+import io.streamguard.pipeline.plan.OffsetPlanner;
+import io.streamguard.pipeline.plan.Take;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything one run of the job needs, parsed from the command line that {@code spark-submit} or the Maven plugin
+ * passes to {@link StreamGuardJob}. Invalid values fail here, before Spark starts, with a message naming the
+ * option and what it accepts.
+ */
+public record JobConfig(
+        String bootstrapServers,
+        String topic,
+        long maxEvents,
+        Take take,
+        Instant from,
+        Instant until,
+        String output,
+        String master,
+        Map<String, String> kafkaProperties,
+        Duration kafkaTimeout,
+        double contamination,
+        int numTrees,
+        int maxSamples,
+        long seed,
+        int reportTopN,
+        int maxRecordBytes) {
+
+    public static final String DEFAULT_TOPIC = "security-events";
+    public static final long DEFAULT_MAX_EVENTS = 10_000;
+    public static final double DEFAULT_CONTAMINATION = 0.1;
+    public static final int DEFAULT_NUM_TREES = 100;
+    public static final int DEFAULT_MAX_SAMPLES = 256;
+    public static final long DEFAULT_SEED = 42;
+    public static final int DEFAULT_TOP_N = 10;
+    public static final int DEFAULT_MAX_RECORD_BYTES = 512 * 1024;
+    public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(30);
+
+    public static final String USAGE = String.join("\n",
+            "Usage: StreamGuardJob --bootstrap-servers HOST:PORT --output DIR [options]",
+            "  --topic NAME                 topic of security events (default " + DEFAULT_TOPIC + ")",
+            "  --max-events N               events to read; -1 = everything in range (default " + DEFAULT_MAX_EVENTS + ")",
+            "  --start-from MODE            newest | oldest | ISO-8601 instant (default newest)",
+            "  --until INSTANT              ISO-8601 instant; read only records before it",
+            "  --master URL                 Spark master (default: the one spark-submit sets)",
+            "  --kafka-property KEY=VALUE   Kafka client property (SASL/SSL...); repeatable; values never logged",
+            "  --kafka-timeout-ms MS        how long to wait for the broker (default " + DEFAULT_KAFKA_TIMEOUT.toMillis() + ")",
+            "  --contamination F            expected share of anomalous users, (0, 0.5] (default " + DEFAULT_CONTAMINATION + ")",
+            "  --num-trees N                isolation trees (default " + DEFAULT_NUM_TREES + ")",
+            "  --max-samples N              users sampled per tree (default " + DEFAULT_MAX_SAMPLES + ")",
+            "  --seed N                     random seed (default " + DEFAULT_SEED + ")",
+            "  --report-top-n N             users listed in top_anomalies (default " + DEFAULT_TOP_N + ")",
+            "  --max-record-bytes N         larger records are quarantined (default " + DEFAULT_MAX_RECORD_BYTES + ")");
+
+    public JobConfig {
+        kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+
+    /** Parses {@code --name value} / {@code --name=value} arguments. */
+    public static JobConfig parse(String[] args) {
+        Map<String, String> single = new LinkedHashMap<>();
+        Map<String, String> kafka = new LinkedHashMap<>();
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                positional.add(arg);
+                continue;
+            }
+            String name;
+            String value;
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                name = arg.substring(2, eq);
+                value = arg.substring(eq + 1);
+            } else {
+                name = arg.substring(2);
+                if (i + 1 >= args.length) {
+                    throw StreamGuardException.badConfig("Option --" + name + " needs a value.\n" + USAGE);
+                }
+                value = args[++i];
+            }
+            if (name.equals("kafka-property")) {
+                int sep = value.indexOf('=');
+                if (sep <= 0) {
+                    throw StreamGuardException.badConfig(
+                            "--kafka-property expects KEY=VALUE (e.g. security.protocol=SASL_SSL); got a value"
+                                    + " without a key (not shown, it may be a secret).");
+                }
+                kafka.put(value.substring(0, sep).trim(), value.substring(sep + 1));
+            } else if (single.put(name, value) != null) {
+                throw StreamGuardException.badConfig("Option --" + name + " was given twice.");
+            }
+        }
+        if (!positional.isEmpty()) {
+            throw StreamGuardException.badConfig("Unexpected argument(s) " + positional + ".\n" + USAGE);
+        }
+
+        String bootstrap = required(single, "bootstrap-servers");
+        String output = required(single, "output");
+        String topic = single.getOrDefault("topic", DEFAULT_TOPIC);
+        if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
+            throw StreamGuardException.badConfig("--topic '" + topic
+                    + "' is not a valid Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-').");
+        }
+        long maxEvents = longOption(single, "max-events", DEFAULT_MAX_EVENTS);
+        if (maxEvents < 0 && maxEvents != OffsetPlanner.ALL) {
+            throw StreamGuardException.badConfig("--max-events must be a positive number, 0, or -1 for everything; was "
+                    + maxEvents + ".");
+        }
+        Take take = Take.NEWEST;
+        Instant from = null;
+        String startFrom = single.getOrDefault("start-from", "newest").trim();
+        switch (startFrom.toLowerCase(Locale.ROOT)) {
+            case "newest", "latest" -> take = Take.NEWEST;
+            case "oldest", "earliest" -> take = Take.OLDEST;
+            default -> {
+                from = instant("start-from", startFrom);
+                take = Take.OLDEST;
+            }
+        }
+        Instant until = single.containsKey("until") ? instant("until", single.get("until").trim()) : null;
+        if (from != null && until != null && !until.isAfter(from)) {
+            throw StreamGuardException.badConfig(
+                    "--until (" + until + ") must be after --start-from (" + from + ").");
+        }
+        double contamination = doubleOption(single, "contamination", DEFAULT_CONTAMINATION);
+        if (!(contamination > 0 && contamination <= 0.5)) {
+            throw StreamGuardException.badConfig(
+                    "--contamination must be in (0, 0.5], the expected share of anomalous users; was " + contamination + ".");
+        }
+        int numTrees = intOption(single, "num-trees", DEFAULT_NUM_TREES, 1);
+        int maxSamples = intOption(single, "max-samples", DEFAULT_MAX_SAMPLES, 2);
+        long seed = longOption(single, "seed", DEFAULT_SEED);
+        int topN = intOption(single, "report-top-n", DEFAULT_TOP_N, 0);
+        int maxRecordBytes = intOption(single, "max-record-bytes", DEFAULT_MAX_RECORD_BYTES, 1);
+        long timeoutMs = longOption(single, "kafka-timeout-ms", DEFAULT_KAFKA_TIMEOUT.toMillis());
+        if (timeoutMs <= 0) {
+            throw StreamGuardException.badConfig("--kafka-timeout-ms must be positive; was " + timeoutMs + ".");
+        }
+        String master = single.get("master");
+
+        for (String known : List.of("bootstrap-servers", "output", "topic", "max-events", "start-from", "until",
+                "contamination", "num-trees", "max-samples", "seed", "report-top-n", "max-record-bytes",
+                "kafka-timeout-ms", "master")) {
+            single.remove(known);
+        }
+        if (!single.isEmpty()) {
+            throw StreamGuardException.badConfig("Unknown option(s) " + single.keySet() + ".\n" + USAGE);
+        }
+        return new JobConfig(bootstrap, topic, maxEvents, take, from, until, output, master, kafka,
+                Duration.ofMillis(timeoutMs), contamination, numTrees, maxSamples, seed, topN, maxRecordBytes);
+    }
+
+    /** How the read was bounded, in words for the report and the log. */
+    public String modeDescription() {
+        if (from != null) {
+            return "time_range";
+        }
+        return take == Take.NEWEST ? "newest" : "oldest";
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) {
+            throw StreamGuardException.badConfig("Missing required option --" + name + ".\n" + USAGE);
+        }
+        return value.trim();
+    }
+
+    private static Instant instant(String option, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw StreamGuardException.badConfig("--" + option + " '" + value
+                    + "' is neither 'newest', 'oldest' nor an ISO-8601 instant such as 2026-11-26T08:00:00Z.");
+        }
+    }
+
+    private static long longOption(Map<String, String> options, String name, long defaultValue) {
+        String value = options.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw StreamGuardException.badConfig("--" + name + " must be a whole number; was '" + value + "'.");
+        }
+    }
+
+    private static int intOption(Map<String, String> options, String name, int defaultValue, int min) {
+        long value = longOption(options, name, defaultValue);
+        if (value < min || value > Integer.MAX_VALUE) {
+            throw StreamGuardException.badConfig("--" + name + " must be at least " + min + "; was " + value + ".");
+        }
+        return (int) value;
+    }
+
+    private static double doubleOption(Map<String, String> options, String name, double defaultValue) {
+        String value = options.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw StreamGuardException.badConfig("--" + name + " must be a number; was '" + value + "'.");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JobConfig[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", maxEvents=" + maxEvents
+                + ", mode=" + modeDescription() + ", from=" + from + ", until=" + until + ", output=" + output
+                + ", master=" + master + ", kafkaProperties=" + Redaction.redact(kafkaProperties)
+                + ", contamination=" + contamination + ", numTrees=" + numTrees + ", maxSamples=" + maxSamples
+                + ", seed=" + seed + "]";
+    }
+}

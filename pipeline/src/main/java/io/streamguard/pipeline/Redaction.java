@@ -1,0 +1,39 @@
+package io.streamguard.pipeline;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Keeps secrets (JAAS configs, passwords, keys) out of logs, reports and printed command lines. */
+public final class Redaction {
+
+    public static final String MASK = "****";
+
+    private Redaction() {
+    }
+
+    /** True for Kafka/Spark property names whose values are secrets. */
+    public static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("token")
+                || k.contains("credential") || k.endsWith(".key") || k.contains("keystore.key")
+                || k.contains("private");
+    }
+
+    /** A copy with secret values masked, sorted by key for stable output. */
+    public static Map<String, String> redact(Map<String, String> properties) {
+        Map<String, String> result = new TreeMap<>();
+        properties.forEach((k, v) -> result.put(k, isSecret(k) ? MASK : v));
+        return result;
+    }
+
+    /** {@code key=value} with the value masked when the key is a secret. */
+    public static String redactAssignment(String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq < 0) {
+            return isSecret(assignment) ? MASK : assignment;
+        }
+        String key = assignment.substring(0, eq);
+        return isSecret(key) ? key + "=" + MASK : assignment;
+    }
+}

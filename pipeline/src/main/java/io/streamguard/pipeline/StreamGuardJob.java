@@ -1,0 +1,79 @@
+package io.streamguard.pipeline;
+
+import io.streamguard.report.AnomalyReport;
+import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job's entry point, for {@code spark-submit --class io.streamguard.pipeline.StreamGuardJob} and for the Maven
+ * plugin's forked JVM. Exits 0 on success and with {@link StreamGuardException#exitCode()} on a failure the user
+ * can fix, printing one line that says what was wrong and what to do.
+ */
+public final class StreamGuardJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamGuardJob.class);
+
+    private StreamGuardJob() {
+    }
+
+    public static void main(String[] args) {
+        long start = System.nanoTime();
+        int exit;
+        try {
+            if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+                System.out.println(JobConfig.USAGE);
+                return;
+            }
+            JobConfig config = JobConfig.parse(args);
+            LOG.info("StreamGuard {} starting: {}", StreamGuardPipeline.version(), config);
+            SparkSession spark = session(config);
+            try {
+                AnomalyReport report = StreamGuardPipeline.run(spark, config, start);
+                LOG.info("Done in {} ms: {} users, {} anomalous, report in {}", report.timingsMs().total(),
+                        report.totalUsers(), report.anomalousUsers(), config.output());
+            } finally {
+                spark.stop();
+            }
+            exit = 0;
+        } catch (StreamGuardException e) {
+            System.err.println("STREAMGUARD ERROR: " + e.getMessage());
+            if (e.getCause() != null) {
+                LOG.debug("cause", e.getCause());
+            }
+            exit = e.exitCode();
+        } catch (RuntimeException | Error e) {
+            System.err.println("STREAMGUARD ERROR: the job crashed: " + e);
+            e.printStackTrace();
+            exit = StreamGuardException.EXIT_INTERNAL;
+        }
+        if (exit != 0) {
+            System.exit(exit);
+        }
+    }
+
+    /**
+     * A session for the job. Settings that suit one small machine (no UI, loopback driver) apply only in local
+     * mode; on a cluster, what {@code spark-submit} and the cluster configure wins.
+     */
+    static SparkSession session(JobConfig config) {
+        SparkSession.Builder builder = SparkSession.builder().appName("StreamGuard");
+        String master = config.master() != null ? config.master() : System.getProperty("spark.master");
+        if (config.master() != null) {
+            builder.master(config.master());
+        }
+        builder.config("spark.sql.session.timeZone", "UTC");
+        if (master == null || master.toLowerCase(Locale.ROOT).startsWith("local")) {
+            if (master == null) {
+                builder.master("local[*]");
+            }
+            builder.config("spark.ui.enabled", "false")
+                    .config("spark.ui.showConsoleProgress", "false")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.sql.adaptive.enabled", "true");
+        }
+        return builder.getOrCreate();
+    }
+}

@@ -1,0 +1,92 @@
+package io.streamguard.pipeline.detect;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
+
+import com.linkedin.relevance.isolationforest.IsolationForest;
+import com.linkedin.relevance.isolationforest.IsolationForestModel;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.feature.StandardScaler;
+import org.apache.spark.ml.feature.StandardScalerModel;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Scores rows with LinkedIn's Spark Isolation Forest on standardized features.
+ *
+ * <p>{@code anomaly_score} is the forest's own score {@code 2^(-E[h(x)]/c(n))} in [0, 1], higher meaning more
+ * anomalous. It is deliberately not rescaled per run, so scores of different runs compare. {@code is_anomaly} is
+ * 1 where the score reaches the threshold that marks the {@code contamination} share of the training rows
+ * (computed exactly, not approximately).
+ */
+public final class IsolationForestDetector {
+
+    public static final String SCORE = "anomaly_score";
+    public static final String LABEL = "is_anomaly";
+
+    private static final String RAW_FEATURES = "_raw_features";
+    private static final String FEATURES = "_features";
+    private static final String PREDICTION = "_predicted";
+
+    /** Parameters of one fit. {@code maxSamples} is capped at the number of rows. */
+    public record Params(int numTrees, int maxSamples, double contamination, long seed) {
+    }
+
+    /**
+     * @param scored the input columns plus {@link #SCORE} (double) and {@link #LABEL} (int 0/1)
+     * @param threshold the score at and above which a row is anomalous
+     * @param samplesPerTree rows drawn for each tree
+     */
+    public record Result(Dataset<Row> scored, double threshold, int samplesPerTree) {
+    }
+
+    private IsolationForestDetector() {
+    }
+
+    /**
+     * Fits on {@code rows} and scores the same rows. For identical scores between runs the input must arrive in the
+     * same partitions in the same order (the forest samples each partition with a seed).
+     *
+     * @param rowCount the number of rows of {@code rows}, at least 2
+     */
+    public static Result fitAndScore(Dataset<Row> rows, List<String> featureColumns, Params params, long rowCount) {
+        if (rowCount < 2) {
+            throw new IllegalArgumentException("an Isolation Forest needs at least 2 rows, got " + rowCount);
+        }
+        VectorAssembler assembler = new VectorAssembler()
+                .setInputCols(featureColumns.toArray(String[]::new))
+                .setOutputCol(RAW_FEATURES);
+        Dataset<Row> assembled = assembler.transform(rows);
+        StandardScalerModel scaler = new StandardScaler()
+                .setInputCol(RAW_FEATURES).setOutputCol(FEATURES).setWithMean(true).setWithStd(true)
+                .fit(assembled);
+        Dataset<Row> standardized = scaler.transform(assembled);
+
+        int samples = (int) Math.min(params.maxSamples(), rowCount);
+        IsolationForest forest = new IsolationForest();
+        forest.setNumEstimators(params.numTrees());
+        forest.setMaxSamples(samples);
+        forest.setMaxFeatures(1.0);
+        forest.setBootstrap(false);
+        forest.setContamination(params.contamination());
+        forest.setContaminationError(0.0);
+        forest.setRandomSeed(params.seed());
+        forest.setFeaturesCol(FEATURES);
+        forest.setScoreCol(SCORE);
+        forest.setPredictionCol(PREDICTION);
+        IsolationForestModel model = forest.fit(standardized);
+        double threshold = model.getOutlierScoreThreshold();
+
+        List<Column> out = new ArrayList<>();
+        for (String c : rows.columns()) {
+            out.add(col(c));
+        }
+        out.add(col(SCORE));
+        out.add(when(col(SCORE).geq(threshold), 1).otherwise(0).as(LABEL));
+        Dataset<Row> scored = model.transform(standardized).select(out.toArray(Column[]::new));
+        return new Result(scored, threshold, samples);
+    }
+}

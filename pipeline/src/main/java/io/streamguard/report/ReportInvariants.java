@@ -1,0 +1,127 @@
+package io.streamguard.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules of a report that no JSON Schema can express: counts that must add up, a rate that must equal its
+ * ratio, scores inside [0, 1] and in descending order. Run it after schema validation (it assumes the fields are
+ * present and typed).
+ */
+public final class ReportInvariants {
+
+    /** Doubles written and read back as JSON compare with this tolerance. */
+    static final double EPSILON = 1e-9;
+
+    private ReportInvariants() {
+    }
+
+    public static List<Violation> check(AnomalyReport r) {
+        List<Violation> v = new ArrayList<>();
+        if (r.schemaVersion() != AnomalyReport.SCHEMA_VERSION) {
+            v.add(new Violation("/schema_version", Integer.toString(AnomalyReport.SCHEMA_VERSION),
+                    Integer.toString(r.schemaVersion())));
+        }
+        if (r.anomalousUsers() > r.totalUsers()) {
+            v.add(new Violation("/anomalous_users", "<= total_users (" + r.totalUsers() + ")",
+                    Long.toString(r.anomalousUsers())));
+        }
+        double expectedRate = r.totalUsers() == 0 ? 0.0 : (double) r.anomalousUsers() / r.totalUsers();
+        if (Math.abs(r.anomalyRate() - expectedRate) > EPSILON) {
+            v.add(new Violation("/anomaly_rate",
+                    "anomalous_users / total_users = " + r.anomalousUsers() + "/" + r.totalUsers() + " = "
+                            + expectedRate,
+                    Double.toString(r.anomalyRate())));
+        }
+        if (r.malformedEvents() > r.eventsRead()) {
+            v.add(new Violation("/malformed_events", "<= events_read (" + r.eventsRead() + ")",
+                    Long.toString(r.malformedEvents())));
+        }
+        if (r.eventsRead() > r.eventsPlanned()) {
+            v.add(new Violation("/events_read", "<= events_planned (" + r.eventsPlanned() + ")",
+                    Long.toString(r.eventsRead())));
+        }
+        if (r.eventsPlanned() > r.eventsAvailable()) {
+            v.add(new Violation("/events_planned", "<= events_available (" + r.eventsAvailable() + ")",
+                    Long.toString(r.eventsPlanned())));
+        }
+        if (r.malformedByReason() != null) {
+            long sum = r.malformedByReason().values().stream().mapToLong(Long::longValue).sum();
+            if (sum != r.malformedEvents()) {
+                v.add(new Violation("/malformed_by_reason", "counts adding up to malformed_events ("
+                        + r.malformedEvents() + ")", "a sum of " + sum));
+            }
+        }
+        if (r.offsetRanges() != null) {
+            long planned = 0;
+            for (int i = 0; i < r.offsetRanges().size(); i++) {
+                AnomalyReport.OffsetRangeEntry range = r.offsetRanges().get(i);
+                if (range.until() < range.from()) {
+                    v.add(new Violation("/offset_ranges/" + i, "from <= until",
+                            "from " + range.from() + ", until " + range.until()));
+                }
+                planned += range.until() - range.from();
+            }
+            if (planned != r.eventsPlanned()) {
+                v.add(new Violation("/offset_ranges", "ranges covering events_planned (" + r.eventsPlanned()
+                        + ") offsets", planned + " offsets"));
+            }
+        }
+        if (r.model() != null && !inUnitInterval(r.model().threshold())) {
+            v.add(new Violation("/model/threshold", "a score in [0, 1]", Double.toString(r.model().threshold())));
+        }
+        List<AnomalyReport.TopAnomaly> top = r.topAnomalies();
+        if (top != null) {
+            if (top.size() > r.totalUsers()) {
+                v.add(new Violation("/top_anomalies", "at most total_users (" + r.totalUsers() + ") entries",
+                        top.size() + " entries"));
+            }
+            for (int i = 0; i < top.size(); i++) {
+                double score = top.get(i).anomalyScore();
+                if (!inUnitInterval(score)) {
+                    v.add(new Violation("/top_anomalies/" + i + "/anomaly_score", "a score in [0, 1]",
+                            Double.toString(score)));
+                }
+                if (i > 0 && score > top.get(i - 1).anomalyScore()) {
+                    v.add(new Violation("/top_anomalies/" + i + "/anomaly_score",
+                            "<= the previous entry's score (" + top.get(i - 1).anomalyScore()
+                                    + "): top_anomalies sorted by score, descending",
+                            Double.toString(score)));
+                }
+                if (!inUnitInterval(top.get(i).avgThreatScore())) {
+                    v.add(new Violation("/top_anomalies/" + i + "/avg_threat_score", "a value in [0, 1]",
+                            Double.toString(top.get(i).avgThreatScore())));
+                }
+            }
+        }
+        if (r.timingsMs() != null) {
+            AnomalyReport.Timings t = r.timingsMs();
+            long stages = t.plan() + t.read() + t.features() + t.train() + t.write();
+            if (t.total() < stages) {
+                v.add(new Violation("/timings_ms/total", ">= the sum of the stages (" + stages + ")",
+                        Long.toString(t.total())));
+            }
+        }
+        return v;
+    }
+
+    /** Rows expected in {@code training_data/}: one per user. */
+    public static List<Violation> checkTrainingRows(AnomalyReport r, long parquetRows, Map<String, Long> byLabel) {
+        List<Violation> v = new ArrayList<>();
+        if (parquetRows != r.totalUsers()) {
+            v.add(new Violation("training_data", "total_users (" + r.totalUsers() + ") rows",
+                    parquetRows + " rows"));
+        }
+        long anomalous = byLabel.getOrDefault("1", 0L);
+        if (anomalous != r.anomalousUsers()) {
+            v.add(new Violation("training_data/is_anomaly=1", "anomalous_users (" + r.anomalousUsers() + ") rows",
+                    anomalous + " rows"));
+        }
+        return v;
+    }
+
+    private static boolean inUnitInterval(double x) {
+        return x >= 0.0 && x <= 1.0;
+    }
+}

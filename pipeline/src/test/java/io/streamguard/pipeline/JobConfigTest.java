@@ -1,0 +1,72 @@
+package io.streamguard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamguard.pipeline.plan.Take;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class JobConfigTest {
+
+    @Test
+    void defaultsMatchTheDocumentedOnes() {
+        JobConfig c = JobConfig.parse(new String[] {"--bootstrap-servers", "localhost:9092", "--output", "/tmp/out"});
+        assertThat(c.topic()).isEqualTo("security-events");
+        assertThat(c.maxEvents()).isEqualTo(10_000);
+        assertThat(c.take()).isEqualTo(Take.NEWEST);
+        assertThat(c.from()).isNull();
+        assertThat(c.contamination()).isEqualTo(0.1);
+        assertThat(c.numTrees()).isEqualTo(100);
+        assertThat(c.maxSamples()).isEqualTo(256);
+        assertThat(c.kafkaTimeout().toMillis()).isEqualTo(30_000);
+        assertThat(c.modeDescription()).isEqualTo("newest");
+    }
+
+    @Test
+    void timeRangeAndKafkaPropertiesAreParsed() {
+        JobConfig c = JobConfig.parse(new String[] {
+            "--bootstrap-servers=b:1", "--output=o", "--start-from", "2026-01-01T00:00:00Z",
+            "--until", "2026-01-02T00:00:00Z", "--max-events", "-1",
+            "--kafka-property", "security.protocol=SASL_PLAINTEXT",
+            "--kafka-property", "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
+                    + "username=\"u\" password=\"hunter2\";"});
+        assertThat(c.from()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(c.until()).isEqualTo(Instant.parse("2026-01-02T00:00:00Z"));
+        assertThat(c.take()).isEqualTo(Take.OLDEST);
+        assertThat(c.modeDescription()).isEqualTo("time_range");
+        assertThat(c.kafkaProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT");
+        assertThat(c.toString()).doesNotContain("hunter2").contains("sasl.jaas.config=****");
+    }
+
+    @Test
+    void badValuesFailWithTheOptionNameAndWhatItAccepts() {
+        assertThatThrownBy(() -> JobConfig.parse(new String[] {"--output", "o"}))
+                .isInstanceOf(StreamGuardException.class)
+                .hasMessageContaining("Missing required option --bootstrap-servers")
+                .extracting(e -> ((StreamGuardException) e).exitCode()).isEqualTo(StreamGuardException.EXIT_BAD_CONFIG);
+        assertThatThrownBy(() -> parseWith("--start-from", "yesterday"))
+                .hasMessageContaining("--start-from 'yesterday' is neither 'newest', 'oldest' nor an ISO-8601 instant");
+        assertThatThrownBy(() -> parseWith("--max-events", "-5"))
+                .hasMessageContaining("--max-events must be a positive number, 0, or -1");
+        assertThatThrownBy(() -> parseWith("--contamination", "0.9"))
+                .hasMessageContaining("--contamination must be in (0, 0.5]");
+        assertThatThrownBy(() -> parseWith("--topic", "bad topic"))
+                .hasMessageContaining("is not a valid Kafka topic name");
+        assertThatThrownBy(() -> parseWith("--frobnicate", "1")).hasMessageContaining("Unknown option(s) [frobnicate]");
+        assertThatThrownBy(() -> parseWith("--start-from", "2026-01-02T00:00:00Z", "--until", "2026-01-01T00:00:00Z"))
+                .hasMessageContaining("must be after --start-from");
+        assertThatThrownBy(() -> parseWith("--kafka-property", "password-without-key"))
+                .hasMessageContaining("KEY=VALUE").hasMessageNotContaining("password-without-key");
+    }
+
+    private static JobConfig parseWith(String... extra) {
+        String[] args = new String[extra.length + 4];
+        args[0] = "--bootstrap-servers";
+        args[1] = "b:1";
+        args[2] = "--output";
+        args[3] = "o";
+        System.arraycopy(extra, 0, args, 4, extra.length);
+        return JobConfig.parse(args);
+    }
+}

@@ -1,0 +1,73 @@
+package io.streamguard.pipeline.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamguard.pipeline.SparkTestSession;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+class EventParserTest {
+
+    @Test
+    void everyRecordIsEitherAnEventOrRejectedWithItsReasonAndBytes() {
+        byte[] invalidUtf8 = {'{', '"', 'u', 's', 'e', 'r', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        KafkaRecords records = new KafkaRecords()
+                .add(KafkaRecords.event("alice", 1_700_000_000_000L, "auth_attempt", "1.1.1.1", "success", 0.2, "US", 10))
+                .add("{\"user\":\"bob\",\"timestamp\":1700000000000,\"unknown_field\":{\"x\":1}}") // extra fields ok
+                .add("not json at all")
+                .add("{\"user\":\"carol\",\"timestamp\":17000")                                 // truncated
+                .add("[1,2,3]")                                                                // array
+                .add("42")                                                                     // scalar
+                .add("{\"timestamp\":1700000000000}")                                          // no user
+                .add("{\"user\":\"\",\"timestamp\":1700000000000}")                             // empty user
+                .add("{\"user\":\"dave\"}")                                                    // no timestamp
+                .add("{\"user\":\"erin\",\"timestamp\":1700000000000,\"threat_score\":\"high\"}") // wrong type
+                .add("{\"user\":\"erin\",\"timestamp\":\"2026-01-01T00:00:00Z\"}")              // ISO timestamp
+                .add("{\"user\":\"frank\",\"timestamp\":1700000000000,\"threat_score\":1.5}")  // out of range
+                .add(invalidUtf8)
+                .add("")                                                                       // empty value
+                .add((byte[]) null)                                                            // tombstone
+                .add("{\"user\":\"gina\",\"timestamp\":1700000000000,\"pad\":\"" + "x".repeat(2_000) + "\"}");
+
+        Dataset<Row> parsed = EventParser.parse(records.toDataset(SparkTestSession.get()), 1_024);
+        List<Row> rows = parsed.orderBy("offset").collectAsList();
+
+        assertThat(rows).hasSize(16);
+        Map<Long, String> reasons = new TreeMap<>();
+        for (Row r : rows) {
+            reasons.put(r.getLong(r.fieldIndex("offset")), r.getString(r.fieldIndex(EventParser.REJECT_REASON)));
+        }
+        String[] expected = {null, null, "not_json", "not_json", "not_json", "not_json", "missing_user",
+            "missing_user", "missing_timestamp", "not_json", "not_json", "threat_score_out_of_range", "invalid_utf8",
+            "not_json", "null_value", "oversized"};
+        for (int offset = 0; offset < expected.length; offset++) {
+            assertThat(reasons.get((long) offset)).as("reason of offset %d", offset).isEqualTo(expected[offset]);
+        }
+
+        List<Row> events = EventParser.events(parsed).orderBy("offset").collectAsList();
+        assertThat(events).extracting(r -> r.getString(0)).containsExactly("alice", "bob");
+        Row alice = events.get(0);
+        assertThat(alice.getLong(alice.fieldIndex("timestamp"))).isEqualTo(1_700_000_000_000L);
+        assertThat(alice.getString(alice.fieldIndex("geo_location"))).isEqualTo("US");
+        assertThat(alice.getDouble(alice.fieldIndex("threat_score"))).isEqualTo(0.2);
+        assertThat(alice.getLong(alice.fieldIndex("bytes_transferred"))).isEqualTo(10L);
+
+        List<Row> rejected = EventParser.rejected(parsed).orderBy("offset").collectAsList();
+        assertThat(rejected).hasSize(14);
+        Row notJson = rejected.get(0);
+        assertThat(notJson.getLong(notJson.fieldIndex("offset"))).isEqualTo(2L);
+        assertThat(notJson.getInt(notJson.fieldIndex("partition"))).isZero();
+        assertThat(notJson.getString(notJson.fieldIndex("value"))).isEqualTo("not json at all");
+        Row utf8 = rejected.stream().filter(r -> r.getLong(r.fieldIndex("offset")) == 12L).findFirst().orElseThrow();
+        assertThat((byte[]) utf8.get(utf8.fieldIndex("value_bytes"))).isEqualTo(invalidUtf8);
+        Row tombstone = rejected.stream().filter(r -> r.getLong(r.fieldIndex("offset")) == 14L).findFirst().orElseThrow();
+        assertThat(tombstone.isNullAt(tombstone.fieldIndex("value_bytes"))).isTrue();
+        assertThat(new String((byte[]) rejected.get(rejected.size() - 1).get(6), StandardCharsets.UTF_8))
+                .startsWith("{\"user\":\"gina\"");
+    }
+}
