@@ -52,6 +52,7 @@ public record JobConfig(
             "  --until INSTANT              ISO-8601 instant; read only records before it",
             "  --master URL                 Spark master (default: the one spark-submit sets)",
             "  --kafka-property KEY=VALUE   Kafka client property (SASL/SSL...); repeatable; values never logged",
+            "  --kafka-properties-file F    Kafka client properties file (keeps secrets off the command line)",
             "  --kafka-timeout-ms MS        how long to wait for the broker (default " + DEFAULT_KAFKA_TIMEOUT.toMillis() + ")",
             "  --contamination F            expected share of anomalous users, (0, 0.5] (default " + DEFAULT_CONTAMINATION + ")",
             "  --num-trees N                isolation trees (default " + DEFAULT_NUM_TREES + ")",
@@ -104,6 +105,11 @@ public record JobConfig(
             throw StreamGuardException.badConfig("Unexpected argument(s) " + positional + ".\n" + USAGE);
         }
 
+        String propertiesFile = single.remove("kafka-properties-file");
+        if (propertiesFile != null) {
+            Map<String, String> fromFile = loadProperties(propertiesFile);
+            fromFile.forEach(kafka::putIfAbsent);
+        }
         String bootstrap = required(single, "bootstrap-servers");
         String output = required(single, "output");
         String topic = single.getOrDefault("topic", DEFAULT_TOPIC);
@@ -166,6 +172,18 @@ public record JobConfig(
             return "time_range";
         }
         return take == Take.NEWEST ? "newest" : "oldest";
+    }
+
+    private static Map<String, String> loadProperties(String file) {
+        java.util.Properties props = new java.util.Properties();
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file))) {
+            props.load(in);
+        } catch (java.io.IOException e) {
+            throw StreamGuardException.badConfig("--kafka-properties-file " + file + " cannot be read: " + e);
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        props.stringPropertyNames().stream().sorted().forEach(k -> result.put(k, props.getProperty(k)));
+        return result;
     }
 
     private static String required(Map<String, String> options, String name) {

@@ -71,8 +71,7 @@ public final class StreamGuardJob {
             builder.config("spark.ui.enabled", "false")
                     .config("spark.ui.showConsoleProgress", "false")
                     .config("spark.driver.host", "127.0.0.1")
-                    .config("spark.driver.bindAddress", "127.0.0.1")
-                    .config("spark.sql.adaptive.enabled", "true");
+                    .config("spark.driver.bindAddress", "127.0.0.1");
         }
         return builder.getOrCreate();
     }

@@ -1,0 +1,197 @@
+package io.streamguard.maven;
+
+import io.streamguard.plugin.PluginVersions;
+import io.streamguard.plugin.resolve.ClasspathResolver;
+import io.streamguard.plugin.run.JobFailedException;
+import io.streamguard.plugin.run.RunRequest;
+import io.streamguard.plugin.run.RunSummary;
+import io.streamguard.plugin.run.StreamGuardRunner;
+import java.io.File;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.inject.Inject;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.repository.RemoteRepository;
+
+/**
+ * Reads a bounded slice of a Kafka topic of security events, scores users with an Isolation Forest, and writes
+ * {@code anomaly_report.json}, Parquet training data and a quarantine of malformed records to
+ * {@link #outputDirectory}. The Spark job runs in a forked JVM. Without {@link #bootstrapServers} an embedded Kafka
+ * broker is started, seeded with synthetic events (ground truth in {@code ground_truth.json}) and stopped again.
+ *
+ * <p>Runs once per build, at the project where it is invoked (from an aggregator root: once, not per module).
+ */
+@Mojo(name = "run", aggregator = true, threadSafe = true)
+public class RunMojo extends AbstractMojo {
+
+    /** Skips the goal. */
+    @Parameter(property = "streamguard.skip", defaultValue = "false")
+    boolean skip;
+
+    /** Kafka brokers to read from, {@code host:port[,host:port]}. Empty: start and seed an embedded broker. */
+    @Parameter(property = "streamguard.bootstrapServers")
+    String bootstrapServers;
+
+    /** Topic of security events. */
+    @Parameter(property = "streamguard.topic", defaultValue = "security-events")
+    String topic;
+
+    /** Events to read: exactly this many when the range holds them. {@code -1} reads everything in range. */
+    @Parameter(property = "streamguard.maxEvents", defaultValue = "10000")
+    long maxEvents;
+
+    /** {@code newest} (the last events of each partition), {@code oldest}, or an ISO-8601 instant. */
+    @Parameter(property = "streamguard.startFrom", defaultValue = "newest")
+    String startFrom;
+
+    /** Optional ISO-8601 instant: read only records with timestamps before it. */
+    @Parameter(property = "streamguard.until")
+    String until;
+
+    /** Where the report, {@code training_data/} and {@code quarantine/} are committed. */
+    @Parameter(property = "streamguard.outputDirectory", defaultValue = "${project.build.directory}/streamguard")
+    File outputDirectory;
+
+    /** Scratch space of the forked JVMs and the embedded broker's data. */
+    @Parameter(property = "streamguard.workDirectory", defaultValue = "${project.build.directory}/streamguard-work")
+    File workDirectory;
+
+    /** Spark master URL of the job. */
+    @Parameter(property = "streamguard.master", defaultValue = "local[*]")
+    String master;
+
+    /** Expected share of anomalous users, in (0, 0.5]: sets the score threshold. */
+    @Parameter(property = "streamguard.contamination", defaultValue = "0.1")
+    double contamination;
+
+    /** Isolation trees. */
+    @Parameter(property = "streamguard.numTrees", defaultValue = "100")
+    int numTrees;
+
+    /** Random seed: the same data and seed give the same scores. */
+    @Parameter(property = "streamguard.seed", defaultValue = "42")
+    long seed;
+
+    /** Users listed in the report's {@code top_anomalies}. */
+    @Parameter(property = "streamguard.reportTopN", defaultValue = "10")
+    int reportTopN;
+
+    /**
+     * Kafka client properties (SASL, SSL, ...). Passed to the job in an owner-only file, never on its command line,
+     * and never logged or written to the report.
+     */
+    @Parameter
+    Map<String, String> kafkaProperties;
+
+    /** How long to wait for the brokers before failing, in milliseconds. */
+    @Parameter(property = "streamguard.kafkaTimeoutMs", defaultValue = "30000")
+    long kafkaTimeoutMs;
+
+    /** Extra options of the job's JVM, e.g. {@code -Xmx4g}. */
+    @Parameter(property = "streamguard.jvmArgs")
+    List<String> jvmArgs;
+
+    /** Synthetic events seeded into the embedded broker. */
+    @Parameter(property = "streamguard.embedded.events", defaultValue = "200000")
+    long embeddedEvents;
+
+    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true, required = true)
+    RepositorySystemSession repositorySession;
+
+    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true, required = true)
+    List<RemoteRepository> remoteRepositories;
+
+    private final RepositorySystem repositorySystem;
+
+    @Inject
+    public RunMojo(RepositorySystem repositorySystem) {
+        this.repositorySystem = repositorySystem;
+    }
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("streamguard.skip is set: skipping streamguard:run");
+            return;
+        }
+        RunRequest request = validate();
+        MavenConsole console = new MavenConsole(getLog());
+        StreamGuardRunner runner = new StreamGuardRunner(
+                new ClasspathResolver(repositorySystem, repositorySession, remoteRepositories),
+                PluginVersions.load(), console);
+        try {
+            RunSummary.lines(runner.run(request)).forEach(getLog()::info);
+        } catch (JobFailedException e) {
+            if (e.isUserError()) {
+                throw new MojoFailureException(e.getMessage(), e);
+            }
+            throw new MojoExecutionException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new MojoExecutionException("streamguard:run failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks every parameter before anything starts; each message names the property and what it accepts. */
+    RunRequest validate() throws MojoFailureException {
+        if (topic == null || !topic.matches("[a-zA-Z0-9._-]{1,249}")) {
+            throw new MojoFailureException("streamguard.topic '" + topic
+                    + "' is not a valid Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-').");
+        }
+        if (maxEvents < -1) {
+            throw new MojoFailureException(
+                    "streamguard.maxEvents must be a positive number, 0, or -1 for everything; was " + maxEvents + ".");
+        }
+        String mode = startFrom == null ? "" : startFrom.trim();
+        if (!List.of("newest", "oldest", "latest", "earliest").contains(mode.toLowerCase(Locale.ROOT))) {
+            parseInstant("streamguard.startFrom", mode, "'newest', 'oldest' or an ISO-8601 instant");
+        }
+        if (until != null && !until.isBlank()) {
+            parseInstant("streamguard.until", until.trim(), "an ISO-8601 instant");
+        }
+        if (!(contamination > 0 && contamination <= 0.5)) {
+            throw new MojoFailureException(
+                    "streamguard.contamination must be in (0, 0.5], the expected share of anomalous users; was "
+                            + contamination + ".");
+        }
+        if (numTrees < 1) {
+            throw new MojoFailureException("streamguard.numTrees must be at least 1; was " + numTrees + ".");
+        }
+        if (reportTopN < 0) {
+            throw new MojoFailureException("streamguard.reportTopN must be 0 or more; was " + reportTopN + ".");
+        }
+        if (kafkaTimeoutMs <= 0) {
+            throw new MojoFailureException("streamguard.kafkaTimeoutMs must be positive; was " + kafkaTimeoutMs + ".");
+        }
+        if (embeddedEvents < 1 && (bootstrapServers == null || bootstrapServers.isBlank())) {
+            throw new MojoFailureException(
+                    "streamguard.embedded.events must be at least 1 to seed the embedded broker; was "
+                            + embeddedEvents + ".");
+        }
+        if (master == null || master.isBlank()) {
+            throw new MojoFailureException("streamguard.master must be a Spark master URL such as local[*].");
+        }
+        return new RunRequest(bootstrapServers, topic, maxEvents, mode, until, outputDirectory.toPath(),
+                master.trim(), kafkaProperties == null ? Map.of() : kafkaProperties, Duration.ofMillis(kafkaTimeoutMs),
+                contamination, numTrees, seed, reportTopN, jvmArgs == null ? List.of() : jvmArgs, embeddedEvents,
+                workDirectory.toPath());
+    }
+
+    private static void parseInstant(String property, String value, String accepted) throws MojoFailureException {
+        try {
+            Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new MojoFailureException(property + " '" + value + "' is not " + accepted
+                    + " (for example 2026-11-26T08:00:00Z).");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.streamguard.maven;
+
+import io.streamguard.plugin.verify.ReportVerifier;
+import io.streamguard.report.ReportJson;
+import io.streamguard.report.Violation;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Fails the build when {@code anomaly_report.json} is missing, malformed, off its JSON Schema, breaks an invariant
+ * (counts, rate, score range and order), disagrees with the Parquet training data beside it, or misses a threshold.
+ * Every violation is listed with the field, the expected and the actual value. Runs in Maven's JVM without Spark.
+ */
+@Mojo(name = "verify-report", aggregator = true, threadSafe = true, defaultPhase = LifecyclePhase.VERIFY)
+public class VerifyReportMojo extends AbstractMojo {
+
+    /** Skips the goal. */
+    @Parameter(property = "streamguard.skip", defaultValue = "false")
+    boolean skip;
+
+    /** The directory {@code streamguard:run} wrote to. */
+    @Parameter(property = "streamguard.outputDirectory", defaultValue = "${project.build.directory}/streamguard")
+    File outputDirectory;
+
+    /** The report to check; default {@code anomaly_report.json} in {@link #outputDirectory}. */
+    @Parameter(property = "streamguard.report")
+    File report;
+
+    /** Fewest users the report may hold. */
+    @Parameter(property = "streamguard.minUsers", defaultValue = "1")
+    long minUsers;
+
+    /** Highest acceptable {@code anomaly_rate}; unchecked when unset. */
+    @Parameter(property = "streamguard.maxAnomalyRate")
+    Double maxAnomalyRate;
+
+    /** Fewest acceptable {@code events_read}; unchecked when unset. */
+    @Parameter(property = "streamguard.minEventsRead")
+    Long minEventsRead;
+
+    /** Fail the build on a violation; {@code false} only warns. */
+    @Parameter(property = "streamguard.failOnViolation", defaultValue = "true")
+    boolean failOnViolation;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("streamguard.skip is set: skipping streamguard:verify-report");
+            return;
+        }
+        if (maxAnomalyRate != null && (maxAnomalyRate < 0 || maxAnomalyRate > 1)) {
+            throw new MojoFailureException("streamguard.maxAnomalyRate must be in [0, 1]; was " + maxAnomalyRate + ".");
+        }
+        Path reportFile = report != null ? report.toPath() : outputDirectory.toPath().resolve(ReportJson.REPORT_FILE);
+        List<Violation> violations;
+        try {
+            violations = ReportVerifier.verify(reportFile,
+                    new ReportVerifier.Gates(minUsers, maxAnomalyRate, minEventsRead));
+        } catch (RuntimeException e) {
+            throw new MojoExecutionException("Could not verify " + reportFile + ": " + e.getMessage(), e);
+        }
+        if (violations.isEmpty()) {
+            getLog().info("Report " + reportFile + " is valid: schema, invariants, training data and thresholds hold.");
+            return;
+        }
+        String message = violations.size() + " violation(s) in " + reportFile + ":\n"
+                + violations.stream().map(v -> "  - " + v).collect(Collectors.joining("\n"));
+        if (failOnViolation) {
+            throw new MojoFailureException(message);
+        }
+        getLog().warn(message);
+        getLog().warn("streamguard.failOnViolation is false: not failing the build.");
+    }
+}

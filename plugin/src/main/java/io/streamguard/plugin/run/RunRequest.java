@@ -1,0 +1,41 @@
+package io.streamguard.plugin.run;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code streamguard:run}: where to read, how much, how to score and where to write.
+ *
+ * @param bootstrapServers the user's brokers, or null to start and seed an embedded broker
+ * @param embeddedEvents events seeded into the embedded broker's topic
+ * @param workDirectory scratch space of the forks (argument files, logs, the embedded broker's data)
+ */
+public record RunRequest(
+        String bootstrapServers,
+        String topic,
+        long maxEvents,
+        String startFrom,
+        String until,
+        Path outputDirectory,
+        String master,
+        Map<String, String> kafkaProperties,
+        Duration kafkaTimeout,
+        double contamination,
+        int numTrees,
+        long seed,
+        int reportTopN,
+        List<String> jvmArgs,
+        long embeddedEvents,
+        Path workDirectory) {
+
+    public RunRequest {
+        kafkaProperties = Map.copyOf(kafkaProperties);
+        jvmArgs = List.copyOf(jvmArgs);
+    }
+
+    public boolean embedded() {
+        return bootstrapServers == null || bootstrapServers.isBlank();
+    }
+}

@@ -1,0 +1,59 @@
+package io.streamguard.plugin.run;
+
+import io.streamguard.plugin.seed.GroundTruth;
+import io.streamguard.report.AnomalyReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The few lines a user reads after {@code streamguard:run}. */
+public final class RunSummary {
+
+    private RunSummary() {
+    }
+
+    public static List<String> lines(StreamGuardRunner.Outcome outcome) {
+        AnomalyReport r = outcome.report();
+        List<String> lines = new ArrayList<>();
+        lines.add("------------------------------------------------------------------------");
+        lines.add(String.format(Locale.ROOT, "StreamGuard run %s: topic '%s' on %s (%s)", r.run().runId(),
+                r.run().topic(), outcome.bootstrapServers(),
+                outcome.groundTruth() == null ? "your brokers" : "embedded broker, " + outcome.seededEvents()
+                        + " synthetic events"));
+        lines.add(String.format(Locale.ROOT, "Events read: %,d of %,d planned (%,d available in range, mode %s, "
+                        + "max %s); malformed: %,d%s", r.eventsRead(), r.eventsPlanned(), r.eventsAvailable(),
+                r.run().mode(), r.run().maxEvents() < 0 ? "all" : String.format("%,d", r.run().maxEvents()),
+                r.malformedEvents(), r.malformedEvents() == 0 ? "" : " " + r.malformedByReason()));
+        lines.add("Offset ranges: " + r.offsetRanges().stream()
+                .map(o -> o.partition() + ":[" + o.from() + "," + o.until() + ")")
+                .collect(Collectors.joining(" ")));
+        lines.add(String.format(Locale.ROOT, "Users: %,d, anomalous: %,d (%.1f %%), threshold %.4f", r.totalUsers(),
+                r.anomalousUsers(), 100 * r.anomalyRate(), r.model().threshold()));
+        Set<String> planted = outcome.groundTruth() == null ? Set.of()
+                : outcome.groundTruth().anomalousUsers().stream().map(GroundTruth.PlantedUser::user)
+                        .collect(Collectors.toSet());
+        lines.add("Top anomalies:");
+        for (AnomalyReport.TopAnomaly t : r.topAnomalies()) {
+            lines.add(String.format(Locale.ROOT, "  %-14s score %.4f  events %,6d  avg threat %.3f%s", t.user(),
+                    t.anomalyScore(), t.totalEvents(), t.avgThreatScore(),
+                    planted.contains(t.user()) ? "  (planted)" : ""));
+        }
+        if (!planted.isEmpty()) {
+            long plantedInTop = r.topAnomalies().stream().filter(t -> planted.contains(t.user())).count();
+            lines.add(String.format(Locale.ROOT, "Planted anomalous users in the top %d: %d (of %d planted)",
+                    r.topAnomalies().size(), plantedInTop, planted.size()));
+        }
+        AnomalyReport.Timings t = r.timingsMs();
+        lines.add(String.format(Locale.ROOT, "Timings (ms): plan %d, read %d, features %d, train %d, write %d, "
+                + "total %d", t.plan(), t.read(), t.features(), t.train(), t.write(), t.total()));
+        lines.add("Report: " + outcome.reportFile());
+        lines.add("Training data: " + outcome.reportFile().resolveSibling("training_data") + ", quarantine: "
+                + outcome.reportFile().resolveSibling("quarantine")
+                + (outcome.groundTruth() == null ? "" : ", ground truth: "
+                        + outcome.reportFile().resolveSibling(GroundTruth.FILE)));
+        lines.add("------------------------------------------------------------------------");
+        return lines;
+    }
+}

@@ -1,0 +1,170 @@
+package io.streamguard.plugin.verify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.streamguard.report.AnomalyReport;
+import io.streamguard.report.ReportInvariants;
+import io.streamguard.report.ReportJson;
+import io.streamguard.report.Violation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Checks a finished run: the report against its shipped JSON Schema, then the invariants no schema can express,
+ * then the Parquet training data beside it (files, columns, one row per user), then the user's thresholds. Every
+ * violation is collected, none stops the others, except that a report which is missing, not JSON, or off-schema
+ * is not read further.
+ */
+public final class ReportVerifier {
+
+    /** Thresholds a CI build sets; null means "not checked". */
+    public record Gates(long minUsers, Double maxAnomalyRate, Long minEventsRead) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonSchema SCHEMA = loadSchema();
+
+    private ReportVerifier() {
+    }
+
+    private static JsonSchema loadSchema() {
+        try (InputStream in = ReportJson.schema()) {
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot load the report's JSON Schema", e);
+        }
+    }
+
+    public static List<Violation> verify(Path reportFile, Gates gates) {
+        List<Violation> violations = new ArrayList<>();
+        if (!Files.isRegularFile(reportFile)) {
+            violations.add(new Violation(reportFile.getFileName().toString(), "a report at " + reportFile,
+                    "no such file (run 'mvn streamguard:run' first, or point streamguard.report at the report)"));
+            return violations;
+        }
+        byte[] bytes;
+        JsonNode tree;
+        try {
+            bytes = Files.readAllBytes(reportFile);
+            tree = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            violations.add(new Violation("/", "well-formed JSON", "malformed JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+            return violations;
+        } catch (IOException e) {
+            violations.add(new Violation("/", "a readable file", e.toString()));
+            return violations;
+        }
+        if (tree == null || tree.isMissingNode()) {
+            violations.add(new Violation("/", "a JSON object", "an empty file"));
+            return violations;
+        }
+        List<ValidationMessage> schemaErrors = new ArrayList<>(SCHEMA.validate(tree));
+        schemaErrors.sort(Comparator.comparing(m -> m.getInstanceLocation().toString()));
+        for (ValidationMessage m : schemaErrors) {
+            String location = m.getInstanceLocation().toString();
+            JsonNode at = tree.at(pointer(location));
+            violations.add(new Violation(pointer(location).isEmpty() ? "/" : pointer(location),
+                    "to satisfy the schema: " + m.getMessage(),
+                    at.isMissingNode() ? "nothing" : abbreviate(at.toString())));
+        }
+        if (!violations.isEmpty()) {
+            return violations;
+        }
+        AnomalyReport report;
+        try {
+            report = ReportJson.read(bytes);
+        } catch (IOException e) {
+            violations.add(new Violation("/", "a report the job wrote", e.getMessage()));
+            return violations;
+        }
+        violations.addAll(ReportInvariants.check(report));
+        violations.addAll(checkTrainingData(reportFile.getParent().resolve("training_data"), report));
+
+        if (report.totalUsers() < gates.minUsers()) {
+            violations.add(new Violation("/total_users", ">= minUsers (" + gates.minUsers() + ")",
+                    Long.toString(report.totalUsers())));
+        }
+        if (gates.maxAnomalyRate() != null && report.anomalyRate() > gates.maxAnomalyRate()) {
+            violations.add(new Violation("/anomaly_rate", "<= maxAnomalyRate (" + gates.maxAnomalyRate() + ")",
+                    Double.toString(report.anomalyRate())));
+        }
+        if (gates.minEventsRead() != null && report.eventsRead() < gates.minEventsRead()) {
+            violations.add(new Violation("/events_read", ">= minEventsRead (" + gates.minEventsRead() + ")",
+                    Long.toString(report.eventsRead())));
+        }
+        return violations;
+    }
+
+    static List<Violation> checkTrainingData(Path dir, AnomalyReport report) {
+        List<Violation> violations = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            violations.add(new Violation("training_data", "a Parquet directory at " + dir, "no such directory"));
+            return violations;
+        }
+        List<String> expectedColumns = new ArrayList<>();
+        expectedColumns.add("user");
+        expectedColumns.addAll(report.model().features());
+        expectedColumns.add("anomaly_score");
+        long rows = 0;
+        Map<String, Long> byLabel = new HashMap<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        } catch (IOException e) {
+            violations.add(new Violation("training_data", "a readable directory", e.toString()));
+            return violations;
+        }
+        if (files.isEmpty()) {
+            violations.add(new Violation("training_data", "Parquet files (*.parquet)", "none in " + dir));
+            return violations;
+        }
+        for (Path file : files) {
+            String relative = dir.relativize(file).toString();
+            String partition = dir.relativize(file).getNameCount() > 1 ? dir.relativize(file).getName(0).toString() : "";
+            if (!partition.matches("is_anomaly=[01]")) {
+                violations.add(new Violation("training_data/" + relative, "a file under is_anomaly=0 or is_anomaly=1",
+                        "a file under '" + partition + "'"));
+                continue;
+            }
+            try {
+                ParquetFooter footer = ParquetFooter.read(file);
+                rows += footer.rows();
+                byLabel.merge(partition.substring("is_anomaly=".length()), footer.rows(), Long::sum);
+                List<String> missing = expectedColumns.stream().filter(c -> !footer.columns().contains(c)).toList();
+                if (!missing.isEmpty()) {
+                    violations.add(new Violation("training_data/" + relative, "columns " + missing,
+                            "columns " + footer.columns()));
+                }
+            } catch (IOException | RuntimeException e) {
+                violations.add(new Violation("training_data/" + relative, "a readable Parquet file", e.getMessage()));
+            }
+        }
+        violations.addAll(ReportInvariants.checkTrainingRows(report, rows, byLabel));
+        return violations;
+    }
+
+    /** networknt reports locations as {@code $.a.b[0]}; JSON pointers read {@code /a/b/0}. */
+    static String pointer(String location) {
+        String p = location.startsWith("$") ? location.substring(1) : location;
+        return p.replaceAll("\\[(\\d+)]", ".$1").replace('.', '/');
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+    }
+}
