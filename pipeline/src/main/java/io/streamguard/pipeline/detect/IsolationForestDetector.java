@@ -18,9 +18,12 @@ import org.apache.spark.sql.Row;
  * Scores rows with LinkedIn's Spark Isolation Forest on standardized features.
  *
  * <p>{@code anomaly_score} is the forest's own score {@code 2^(-E[h(x)]/c(n))} in [0, 1], higher meaning more
- * anomalous. It is deliberately not rescaled per run, so scores of different runs compare. {@code is_anomaly} is
- * 1 where the score reaches the threshold that marks the {@code contamination} share of the training rows
- * (computed exactly, not approximately).
+ * anomalous. It is deliberately not rescaled per run, so scores of different runs compare.
+ *
+ * <p>The threshold is the forest's exact {@code (1 - contamination)} quantile of the training scores, and
+ * {@code is_anomaly} is 1 for scores above it: {@code floor(contamination * rows)} rows when scores are distinct
+ * (5 of 50 users at 0.1). Flagging scores equal to the quantile as well would flag one row more whenever
+ * {@code contamination * rows} is whole (6 of 50), because the quantile is itself a training row's score.
  */
 public final class IsolationForestDetector {
 
@@ -37,7 +40,7 @@ public final class IsolationForestDetector {
 
     /**
      * @param scored the input columns plus {@link #SCORE} (double) and {@link #LABEL} (int 0/1)
-     * @param threshold the score at and above which a row is anomalous
+     * @param threshold the score above which a row is anomalous
      * @param samplesPerTree rows drawn for each tree
      */
     public record Result(Dataset<Row> scored, double threshold, int samplesPerTree) {
@@ -85,7 +88,7 @@ public final class IsolationForestDetector {
             out.add(col(c));
         }
         out.add(col(SCORE));
-        out.add(when(col(SCORE).geq(threshold), 1).otherwise(0).as(LABEL));
+        out.add(when(col(SCORE).gt(threshold), 1).otherwise(0).as(LABEL));
         Dataset<Row> scored = model.transform(standardized).select(out.toArray(Column[]::new));
         return new Result(scored, threshold, samples);
     }
