@@ -132,13 +132,22 @@ public class RunMojo extends AbstractMojo {
         try {
             RunSummary.lines(runner.run(request)).forEach(getLog()::info);
         } catch (JobFailedException e) {
-            if (e.isUserError()) {
-                throw new MojoFailureException(e.getMessage(), e);
+            Exception mapped = toMojoException(e);
+            if (mapped instanceof MojoFailureException failure) {
+                throw failure;
             }
-            throw new MojoExecutionException(e.getMessage(), e);
+            throw (MojoExecutionException) mapped;
         } catch (RuntimeException e) {
             throw new MojoExecutionException("streamguard:run failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A job that failed on bad configuration, an unreachable broker, a missing topic or too little data fails the
+     * build ({@link MojoFailureException}); anything else is an error of StreamGuard ({@link MojoExecutionException}).
+     */
+    static Exception toMojoException(JobFailedException e) {
+        return e.isUserError() ? new MojoFailureException(e.getMessage(), e) : new MojoExecutionException(e.getMessage(), e);
     }
 
     /** Checks every parameter before anything starts; each message names the property and what it accepts. */
