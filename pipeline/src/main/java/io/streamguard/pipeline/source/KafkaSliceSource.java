@@ -20,6 +20,14 @@ public final class KafkaSliceSource {
      */
     public static final int BOUNDED_MAX_PARTITION_FETCH_BYTES = 256 * 1024;
 
+    /**
+     * Every planned offset already exists, so a fetch never needs to wait for new records. At the end of a
+     * partition (every {@code newest} read ends there) the consumer's read-ahead fetch would otherwise make the
+     * broker hold the response for the default 500 ms: measured here, 250 records per task took 580 ms at the
+     * default and 100 ms at 10 ms.
+     */
+    public static final int BOUNDED_FETCH_MAX_WAIT_MS = 10;
+
     private KafkaSliceSource() {
     }
 
@@ -31,11 +39,13 @@ public final class KafkaSliceSource {
                 .option("startingOffsets", plan.startingOffsetsJson())
                 .option("endingOffsets", plan.endingOffsetsJson())
                 .option("kafka.max.partition.fetch.bytes", Integer.toString(BOUNDED_MAX_PARTITION_FETCH_BYTES))
+                .option("kafka.fetch.max.wait.ms", Integer.toString(BOUNDED_FETCH_MAX_WAIT_MS))
                 // Every planned offset lies below the high watermark, so a poll that waits this long means the
                 // broker is gone, not that data is late: fail fast instead of Spark's 120 s default.
                 .option("kafkaConsumer.pollTimeoutMs", Long.toString(pollTimeoutMs))
                 // Records deleted by retention between planning and reading must fail the run, not shrink it.
                 .option("failOnDataLoss", "true");
+        // The user's client properties come last and win (security settings, or their own fetch tuning).
         kafkaProperties.forEach((k, v) -> reader.option("kafka." + k, v));
         return reader.load();
     }
