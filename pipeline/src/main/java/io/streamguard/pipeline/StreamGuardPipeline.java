@@ -15,6 +15,7 @@ import io.streamguard.pipeline.plan.OffsetRange;
 import io.streamguard.pipeline.plan.PartitionWindow;
 import io.streamguard.pipeline.source.EventParser;
 import io.streamguard.pipeline.source.KafkaSliceSource;
+import io.streamguard.pipeline.source.ReadFailures;
 import io.streamguard.report.AnomalyReport;
 import io.streamguard.report.ReportJson;
 import java.io.IOException;
@@ -83,7 +84,14 @@ public final class StreamGuardPipeline {
                     .persist(StorageLevel.MEMORY_AND_DISK());
             Map<String, Long> malformedByReason = new TreeMap<>();
             long eventsRead = 0;
-            for (Row row : parsed.groupBy(EventParser.REJECT_REASON).count().collectAsList()) {
+            List<Row> countsByReason;
+            try {
+                countsByReason = parsed.groupBy(EventParser.REJECT_REASON).count().collectAsList();
+            } catch (RuntimeException e) {
+                // The only action that touches Kafka: the parsed records are cached from here on.
+                throw ReadFailures.classify(e, config.bootstrapServers()).orElseThrow(() -> e);
+            }
+            for (Row row : countsByReason) {
                 long n = row.getLong(1);
                 eventsRead += n;
                 if (!row.isNullAt(0)) {

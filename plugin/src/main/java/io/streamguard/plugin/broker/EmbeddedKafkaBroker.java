@@ -37,12 +37,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Path directory;
     private final int port;
+    private final int saslPort;
     private final JavaProcess.Started process;
     private final Path log;
 
-    private EmbeddedKafkaBroker(Path directory, int port, JavaProcess.Started process, Path log) {
+    private EmbeddedKafkaBroker(Path directory, int port, int saslPort, JavaProcess.Started process, Path log) {
         this.directory = directory;
         this.port = port;
+        this.saslPort = saslPort;
         this.process = process;
         this.log = log;
     }
@@ -51,15 +53,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * Formats a fresh storage directory under {@code directory} and starts a broker on free loopback ports.
      *
      * @param classpath {@code kafka_2.13} with its runtime dependencies and an SLF4J binding
-     * @param extraConfig broker properties added to (or replacing) the defaults, e.g. a SASL listener
+     * @param extraConfig broker properties added to (or replacing) the defaults
      */
     public static EmbeddedKafkaBroker start(List<Path> classpath, Path directory, Map<String, String> extraConfig,
                                             Console console) {
+        return start(classpath, directory, extraConfig, Map.of(), console);
+    }
+
+    /**
+     * Like {@link #start(List, Path, Map, Console)}, plus a SASL/PLAIN listener (see {@link #saslBootstrapServers()})
+     * that accepts the given users and passwords, for testing clients that authenticate.
+     */
+    public static EmbeddedKafkaBroker start(List<Path> classpath, Path directory, Map<String, String> extraConfig,
+                                            Map<String, String> saslPlainUsers, Console console) {
         try {
             deleteRecursively(directory);
             Files.createDirectories(directory);
             int port = freePort();
             int controllerPort = freePort();
+            int saslPort = saslPlainUsers.isEmpty() ? -1 : freePort();
             Path config = directory.resolve("server.properties");
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
@@ -79,6 +91,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.put("share.coordinator.state.topic.min.isr", "1");
             props.put("group.initial.rebalance.delay.ms", "0");
             props.put("auto.create.topics.enable", "false");
+            if (saslPort > 0) {
+                props.put("listeners", props.get("listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+                props.put("advertised.listeners",
+                        props.get("advertised.listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+                props.put("listener.security.protocol.map",
+                        props.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+                props.put("sasl.enabled.mechanisms", "PLAIN");
+                StringBuilder jaas = new StringBuilder(
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required");
+                saslPlainUsers.forEach((user, password) ->
+                        jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+                props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+            }
             // Synthetic events carry historical timestamps: time-based retention must not delete them.
             props.put("log.retention.ms", "-1");
             props.putAll(extraConfig);
@@ -109,7 +134,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Path log = directory.resolve("broker.log");
             JavaProcess.Started process = new JavaProcess(jvm, classpath, "kafka.Kafka", List.of(config.toString()),
                     Map.of(), directory).start("kafka-broker", log);
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(directory, port, process, log);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(directory, port, saslPort, process, log);
             broker.awaitReady();
             console.info(String.format("Embedded Kafka broker %s ready at %s in %.1f s (data in %s)",
                     brokerVersion(classpath), broker.bootstrapServers(), (System.nanoTime() - started) / 1e9,
@@ -122,6 +147,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The SASL/PLAIN listener, when the broker was started with users. */
+    public String saslBootstrapServers() {
+        if (saslPort < 0) {
+            throw new IllegalStateException("this broker was started without a SASL listener");
+        }
+        return "127.0.0.1:" + saslPort;
     }
 
     public Path directory() {

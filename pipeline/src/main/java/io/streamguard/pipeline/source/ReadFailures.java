@@ -1,0 +1,44 @@
+package io.streamguard.pipeline.source;
+
+import io.streamguard.pipeline.StreamGuardException;
+import java.util.Optional;
+
+/**
+ * Turns the failures of Spark's Kafka source that users meet into messages that say what happened and what to do:
+ * records deleted between planning and reading, and a broker lost during the read.
+ */
+public final class ReadFailures {
+
+    private ReadFailures() {
+    }
+
+    public static Optional<StreamGuardException> classify(Throwable failure, String bootstrapServers) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("Some data may have been lost") || message.contains("OffsetOutOfRange")) {
+                return Optional.of(new StreamGuardException(StreamGuardException.EXIT_KAFKA,
+                        "Records of the planned offset ranges were deleted from Kafka (retention, compaction of "
+                                + "the range's start, or deleteRecords) after planning and before they were read: "
+                                + firstLine(message) + " Nothing was written and the previous outputs are untouched. "
+                                + "Run again: the next plan starts at the current low watermarks.",
+                        failure));
+            }
+            if (t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof org.apache.kafka.common.errors.TimeoutException
+                    || message.contains("Cannot fetch record for offset")
+                    || message.contains("Failed to get records for")) {
+                return Optional.of(new StreamGuardException(StreamGuardException.EXIT_KAFKA,
+                        "Lost the Kafka broker at " + bootstrapServers + " while reading the planned offset ranges ("
+                                + firstLine(message) + "). Nothing was written and the previous outputs are "
+                                + "untouched. Check that the broker is up and run again.",
+                        failure));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String firstLine(String message) {
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}
