@@ -43,7 +43,7 @@ public final class StreamGuardJob {
                 LOG.debug("cause", e.getCause());
             }
             exit = e.exitCode();
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) { // includes Spark's checked exceptions, thrown undeclared from Scala
             System.err.println("STREAMGUARD ERROR: the job crashed: " + e);
             e.printStackTrace();
             exit = StreamGuardException.EXIT_INTERNAL;

@@ -87,9 +87,9 @@ public final class StreamGuardPipeline {
             List<Row> countsByReason;
             try {
                 countsByReason = parsed.groupBy(EventParser.REJECT_REASON).count().collectAsList();
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Spark throws its checked SparkException from Scala, undeclared
                 // The only action that touches Kafka: the parsed records are cached from here on.
-                throw ReadFailures.classify(e, config.bootstrapServers()).orElseThrow(() -> e);
+                throw ReadFailures.classify(e, config.bootstrapServers()).orElseThrow(() -> sneaky(e));
             }
             for (Row row : countsByReason) {
                 long n = row.getLong(1);
@@ -168,6 +168,10 @@ public final class StreamGuardPipeline {
             throw new StreamGuardException(StreamGuardException.EXIT_OUTPUT,
                     "Could not write the outputs to " + config.output() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static RuntimeException sneaky(Exception e) {
+        return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
 
     static int shufflePartitions(long plannedEvents) {

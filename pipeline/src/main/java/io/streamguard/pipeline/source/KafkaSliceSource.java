@@ -43,6 +43,9 @@ public final class KafkaSliceSource {
                 // Every planned offset lies below the high watermark, so a poll that waits this long means the
                 // broker is gone, not that data is late: fail fast instead of Spark's 120 s default.
                 .option("kafkaConsumer.pollTimeoutMs", Long.toString(pollTimeoutMs))
+                // The consumer's own waits (positions, metadata) get the same bound instead of 60 s.
+                .option("kafka.default.api.timeout.ms", Long.toString(pollTimeoutMs))
+                .option("kafka.request.timeout.ms", Long.toString(pollTimeoutMs))
                 // Records deleted by retention between planning and reading must fail the run, not shrink it.
                 .option("failOnDataLoss", "true");
         // The user's client properties come last and win (security settings, or their own fetch tuning).
