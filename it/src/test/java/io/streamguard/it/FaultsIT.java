@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.plugin.run.JobFailedException;
-import io.streamguard.plugin.run.StreamGuardRunner;
 import io.streamguard.plugin.seed.SyntheticEvents;
 import io.streamguard.report.AnomalyReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,38 +164,36 @@ class FaultsIT {
     @Test
     void twoRunsOnOneOutputDirectoryNeverMix(TestBroker broker) throws Exception {
         Path out = temp.resolve("shared");
-        List<CompletableFuture<Object>> runs = new ArrayList<>();
-        for (String mode : List.of("oldest", "newest")) {
-            runs.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Jobs.run(broker.bootstrapServers(), TOPIC, out,
-                            Jobs.Options.defaults().maxEvents(20_000).startFrom(mode));
-                } catch (JobFailedException e) {
-                    return e;
-                }
-            }));
-        }
-        List<Object> results = new ArrayList<>();
-        for (CompletableFuture<Object> run : runs) {
-            results.add(run.get(5, TimeUnit.MINUTES));
-        }
-        List<StreamGuardRunner.Outcome> done = results.stream().filter(r -> r instanceof StreamGuardRunner.Outcome)
-                .map(r -> (StreamGuardRunner.Outcome) r).toList();
-        List<JobFailedException> failed = results.stream().filter(r -> r instanceof JobFailedException)
-                .map(r -> (JobFailedException) r).toList();
-        if (failed.isEmpty()) {
-            // The second started after the first had finished: both won in turn; the last report stands.
-            assertThat(done).hasSize(2);
-        } else {
-            assertThat(done).hasSize(1);
-            assertThat(failed).singleElement().satisfies(e -> {
-                assertThat(e.getMessage()).startsWith("Another StreamGuard run is writing to");
-                assertThat(e.exitCode()).isEqualTo(4);
-            });
-        }
-        // Whatever happened, the report on disk is one run's and describes the Parquet beside it.
+        CompletableFuture<JobFailedException> second = new CompletableFuture<>();
+        // The second run starts while the first holds the directory (it locks before planning).
+        Jobs.Recording first = new Jobs.Recording(line -> {
+            if (line.contains("Planned 20000") && !second.isDone()) {
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        Jobs.run(broker.bootstrapServers(), TOPIC, out,
+                                Jobs.Options.defaults().maxEvents(10_000).startFrom("oldest"));
+                        second.complete(null);
+                    } catch (JobFailedException e) {
+                        second.complete(e);
+                    } catch (RuntimeException e) {
+                        second.completeExceptionally(e);
+                    }
+                });
+            }
+        });
+        AnomalyReport winner = Jobs.run(broker.bootstrapServers(), TOPIC, out,
+                Jobs.Options.defaults().maxEvents(20_000), first).report();
+        JobFailedException loser = second.get(5, TimeUnit.MINUTES);
+        assertThat(loser).as("the second run must be refused").isNotNull();
+        assertThat(loser.getMessage()).startsWith("Another StreamGuard run is writing to")
+                .contains("Wait for it to finish, or give this run another output directory.");
+        assertThat(loser.exitCode()).isEqualTo(4);
+
+        // The report on disk is the winner's and describes the Parquet beside it; no staging is left behind.
+        AnomalyReport onDisk = io.streamguard.report.ReportJson.read(Files.readAllBytes(out.resolve("anomaly_report.json")));
+        assertThat(onDisk.run().runId()).isEqualTo(winner.run().runId());
         assertThat(io.streamguard.plugin.verify.ReportVerifier.verify(out.resolve("anomaly_report.json"),
-                new io.streamguard.plugin.verify.ReportVerifier.Gates(1, null, null))).isEmpty();
+                new io.streamguard.plugin.verify.ReportVerifier.Gates(1, null, 20_000L))).isEmpty();
         try (Stream<Path> leftovers = Files.list(out)) {
             assertThat(leftovers.map(p -> p.getFileName().toString()))
                     .noneMatch(n -> n.startsWith(".staging") || n.startsWith(".previous"));
