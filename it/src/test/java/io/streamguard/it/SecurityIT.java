@@ -1,0 +1,88 @@
+package io.streamguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamguard.plugin.broker.EmbeddedKafkaBroker;
+import io.streamguard.plugin.run.JobFailedException;
+import io.streamguard.plugin.seed.SyntheticEvents;
+import io.streamguard.report.AnomalyReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SASL/PLAIN client settings pass through to every Kafka client of the job; the password never shows. */
+class SecurityIT {
+
+    static final String PASSWORD = "s3cr3t-pa55word-never-logged";
+    static EmbeddedKafkaBroker broker;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void startSaslBroker() {
+        broker = EmbeddedKafkaBroker.start(KafkaBrokerExtension.brokerClasspath(),
+                Path.of("target", "brokers", "SecurityIT").toAbsolutePath(), Map.of(),
+                Map.of("streamguard", PASSWORD), io.streamguard.plugin.StandaloneResolver.console());
+        broker.createTopic("secured", 2, Map.of());
+        List<SyntheticEvents.Event> events = Events.sorted(4_000, 5);
+        Events.produce(broker.bootstrapServers(), Map.of(), p -> {
+            for (int i = 0; i < events.size(); i++) {
+                p.send(Events.record("secured", i % 2, events.get(i)));
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    static Map<String, String> sasl(String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                        + "username=\"streamguard\" password=\"" + password + "\";");
+    }
+
+    @Test
+    void theJobAuthenticatesAndTheSecretAppearsNowhere() throws IOException {
+        Jobs.Recording console = new Jobs.Recording(line -> { });
+        Path out = temp.resolve("out");
+        AnomalyReport r = Jobs.run(broker.saslBootstrapServers(), "secured", out,
+                Jobs.Options.defaults().maxEvents(3_000).kafka(sasl(PASSWORD)), console).report();
+        assertThat(r.eventsRead()).isEqualTo(3_000);
+        assertThat(r.run().bootstrapServers()).isEqualTo(broker.saslBootstrapServers());
+
+        assertThat(console.text()).contains("sasl.jaas.config=****").doesNotContain(PASSWORD);
+        try (Stream<Path> files = Files.walk(temp)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                if (f.toString().endsWith(".parquet")) {
+                    continue; // binary, and holds no configuration
+                }
+                assertThat(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as("content of %s", f).doesNotContain(PASSWORD);
+            }
+        }
+        assertThat(temp.resolve("out-work/kafka-client.properties")).doesNotExist();
+    }
+
+    @Test
+    void aWrongPasswordFailsWithTheBrokersWordAndWithoutTheSecret() {
+        Jobs.Recording console = new Jobs.Recording(line -> { });
+        assertThatThrownBy(() -> Jobs.run(broker.saslBootstrapServers(), "secured", temp.resolve("out"),
+                Jobs.Options.defaults().kafka(sasl("wrong-" + PASSWORD)), console))
+                .isInstanceOf(JobFailedException.class)
+                .hasMessageContaining("on " + broker.saslBootstrapServers())
+                .hasMessageContaining("Authentication failed")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PASSWORD));
+        assertThat(console.text()).doesNotContain(PASSWORD);
+    }
+}
