@@ -69,9 +69,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             deleteRecursively(directory);
             Files.createDirectories(directory);
-            int port = freePort();
-            int controllerPort = freePort();
-            int saslPort = saslPlainUsers.isEmpty() ? -1 : freePort();
+            int[] ports = freePorts(saslPlainUsers.isEmpty() ? 2 : 3);
+            int port = ports[0];
+            int controllerPort = ports[1];
+            int saslPort = saslPlainUsers.isEmpty() ? -1 : ports[2];
             Path config = directory.resolve("server.properties");
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
@@ -262,9 +263,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .map(n -> n.substring("kafka_2.13-".length(), n.length() - ".jar".length())).orElse("");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** Distinct free loopback ports: all sockets stay open until every port is known (one at a time, the OS may
+     * hand out the same port twice). */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -52,20 +51,7 @@ public final class StreamGuardRunner {
 
     /** The Spark job's classpath: the pipeline, Spark, and Spark's own versions of Jackson and kafka-clients. */
     public List<Path> jobClasspath() {
-        String scala = versions.scalaBinaryVersion();
-        Map<String, String> managed = new LinkedHashMap<>();
-        for (String jackson : List.of("com.fasterxml.jackson.core:jackson-databind",
-                "com.fasterxml.jackson.core:jackson-core", "com.fasterxml.jackson.core:jackson-annotations",
-                "com.fasterxml.jackson.module:jackson-module-scala_" + scala)) {
-            managed.put(jackson, versions.sparkJacksonVersion());
-        }
-        managed.put("org.apache.kafka:kafka-clients", versions.sparkKafkaClientsVersion());
-        // kafka-clients and isolation-forest ask for SLF4J 1.7; Spark's log4j2 binding needs 2.x or the job is mute.
-        managed.put("org.slf4j:slf4j-api", versions.sparkSlf4jVersion());
-        return resolver.resolve(List.of(
-                versions.streamguardGroupId() + ":streamguard-pipeline:" + versions.streamguardVersion(),
-                "org.apache.spark:spark-sql_" + scala + ":" + versions.sparkVersion(),
-                "org.apache.spark:spark-mllib_" + scala + ":" + versions.sparkVersion()), managed);
+        return SparkApplicationClasspath.resolve(resolver, versions, "streamguard-pipeline");
     }
 
     /**

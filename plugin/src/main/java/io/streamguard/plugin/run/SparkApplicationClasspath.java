@@ -1,0 +1,35 @@
+package io.streamguard.plugin.run;
+
+import io.streamguard.plugin.PluginVersions;
+import io.streamguard.plugin.resolve.ClasspathResolver;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The classpath of a forked Spark application of ours (the job, the benchmarks): the module, Spark (which both
+ * declare {@code provided}), and Spark's own versions of Jackson, kafka-clients and SLF4J.
+ */
+public final class SparkApplicationClasspath {
+
+    private SparkApplicationClasspath() {
+    }
+
+    public static List<Path> resolve(ClasspathResolver resolver, PluginVersions versions, String artifactId) {
+        String scala = versions.scalaBinaryVersion();
+        Map<String, String> managed = new LinkedHashMap<>();
+        for (String jackson : List.of("com.fasterxml.jackson.core:jackson-databind",
+                "com.fasterxml.jackson.core:jackson-core", "com.fasterxml.jackson.core:jackson-annotations",
+                "com.fasterxml.jackson.module:jackson-module-scala_" + scala)) {
+            managed.put(jackson, versions.sparkJacksonVersion());
+        }
+        managed.put("org.apache.kafka:kafka-clients", versions.sparkKafkaClientsVersion());
+        // kafka-clients and isolation-forest ask for SLF4J 1.7; Spark's log4j2 binding needs 2.x or the job is mute.
+        managed.put("org.slf4j:slf4j-api", versions.sparkSlf4jVersion());
+        return resolver.resolve(List.of(
+                versions.streamguardGroupId() + ":" + artifactId + ":" + versions.streamguardVersion(),
+                "org.apache.spark:spark-sql_" + scala + ":" + versions.sparkVersion(),
+                "org.apache.spark:spark-mllib_" + scala + ":" + versions.sparkVersion()), managed);
+    }
+}
