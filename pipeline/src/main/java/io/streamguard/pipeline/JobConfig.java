@@ -32,7 +32,8 @@ public record JobConfig(
         int maxSamples,
         long seed,
         int reportTopN,
-        int maxRecordBytes) {
+        int maxRecordBytes,
+        String groundTruth) {
 
     public static final String DEFAULT_TOPIC = "security-events";
     public static final long DEFAULT_MAX_EVENTS = 10_000;
@@ -59,7 +60,8 @@ public record JobConfig(
             "  --max-samples N              users sampled per tree (default " + DEFAULT_MAX_SAMPLES + ")",
             "  --seed N                     random seed (default " + DEFAULT_SEED + ")",
             "  --report-top-n N             users listed in top_anomalies (default " + DEFAULT_TOP_N + ")",
-            "  --max-record-bytes N         larger records are quarantined (default " + DEFAULT_MAX_RECORD_BYTES + ")");
+            "  --max-record-bytes N         larger records are quarantined (default " + DEFAULT_MAX_RECORD_BYTES + ")",
+            "  --ground-truth FILE          ground_truth.json of synthetic events: adds evaluation.json to the outputs");
 
     public JobConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -153,17 +155,22 @@ public record JobConfig(
             throw StreamGuardException.badConfig("--kafka-timeout-ms must be positive; was " + timeoutMs + ".");
         }
         String master = single.get("master");
+        String groundTruth = single.get("ground-truth");
+        if (groundTruth != null && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(groundTruth))) {
+            throw StreamGuardException.badConfig("--ground-truth " + groundTruth + " is not a readable file.");
+        }
 
         for (String known : List.of("bootstrap-servers", "output", "topic", "max-events", "start-from", "until",
                 "contamination", "num-trees", "max-samples", "seed", "report-top-n", "max-record-bytes",
-                "kafka-timeout-ms", "master")) {
+                "kafka-timeout-ms", "master", "ground-truth")) {
             single.remove(known);
         }
         if (!single.isEmpty()) {
             throw StreamGuardException.badConfig("Unknown option(s) " + single.keySet() + ".\n" + USAGE);
         }
         return new JobConfig(bootstrap, topic, maxEvents, take, from, until, output, master, kafka,
-                Duration.ofMillis(timeoutMs), contamination, numTrees, maxSamples, seed, topN, maxRecordBytes);
+                Duration.ofMillis(timeoutMs), contamination, numTrees, maxSamples, seed, topN, maxRecordBytes,
+                groundTruth);
     }
 
     /** How the read was bounded, in words for the report and the log. */

@@ -16,7 +16,10 @@ import io.streamguard.pipeline.plan.PartitionWindow;
 import io.streamguard.pipeline.source.EventParser;
 import io.streamguard.pipeline.source.KafkaSliceSource;
 import io.streamguard.pipeline.source.ReadFailures;
+import io.streamguard.pipeline.evaluate.Evaluations;
 import io.streamguard.report.AnomalyReport;
+import io.streamguard.report.Evaluation;
+import io.streamguard.report.GroundTruth;
 import io.streamguard.report.ReportJson;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -126,6 +129,9 @@ public final class StreamGuardPipeline {
             List<AnomalyReport.TopAnomaly> top = topAnomalies(scored, config.reportTopN());
             long trainMs = clock.lap();
 
+            if (config.groundTruth() != null) {
+                writeEvaluation(committer, scored, config, result.threshold());
+            }
             scored.write().partitionBy(IsolationForestDetector.LABEL)
                     .parquet(committer.staged(TRAINING_DATA).toString());
             if (malformed > 0) {
@@ -158,7 +164,9 @@ public final class StreamGuardPipeline {
             try (OutputStream out = committer.fileSystem().create(committer.staged(ReportJson.REPORT_FILE), true)) {
                 out.write(ReportJson.toBytes(report));
             }
-            committer.commit(List.of(TRAINING_DATA, QUARANTINE), ReportJson.REPORT_FILE);
+            // Listed even when this run has none: a stale evaluation must not sit beside a new report.
+            committer.commit(List.of(TRAINING_DATA, QUARANTINE, GroundTruth.FILE, Evaluation.FILE),
+                    ReportJson.REPORT_FILE);
             parsed.unpersist();
             features.unpersist();
             scored.unpersist();
@@ -168,6 +176,30 @@ public final class StreamGuardPipeline {
             throw new StreamGuardException(StreamGuardException.EXIT_OUTPUT,
                     "Could not write the outputs to " + config.output() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Scores every user against the planted ones; users are few (one row each), so they are collected. */
+    private static void writeEvaluation(OutputCommitter committer, Dataset<Row> scored, JobConfig config,
+                                        double threshold) throws IOException {
+        GroundTruth truth = GroundTruth.read(java.nio.file.Path.of(config.groundTruth()));
+        List<String> users = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
+        for (Row r : scored.select("user", IsolationForestDetector.SCORE).collectAsList()) {
+            users.add(r.getString(0));
+            scores.add(r.getDouble(1));
+        }
+        Evaluation evaluation = Evaluations.ofGroundTruth(users,
+                scores.stream().mapToDouble(Double::doubleValue).toArray(), truth, threshold, config.reportTopN(),
+                java.util.Map.of("num_trees", config.numTrees(), "max_samples", config.maxSamples(),
+                        "contamination", config.contamination(), "seed", config.seed()));
+        try (OutputStream out = committer.fileSystem().create(committer.staged(Evaluation.FILE), true)) {
+            out.write(evaluation.toBytes());
+        }
+        try (OutputStream out = committer.fileSystem().create(committer.staged(GroundTruth.FILE), true)) {
+            out.write(truth.toBytes());
+        }
+        LOG.info("Against the ground truth: AUROC {}, precision in the top {}: {}", evaluation.auroc(),
+                evaluation.k(), evaluation.precisionAtK());
     }
 
     private static RuntimeException sneaky(Exception e) {

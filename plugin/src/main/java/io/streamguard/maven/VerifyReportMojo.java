@@ -46,6 +46,14 @@ public class VerifyReportMojo extends AbstractMojo {
     @Parameter(property = "streamguard.minEventsRead")
     Long minEventsRead;
 
+    /** Lowest acceptable AUROC against ground truth ({@code evaluation.json}); unchecked when unset. */
+    @Parameter(property = "streamguard.minAuroc")
+    Double minAuroc;
+
+    /** Lowest acceptable precision in the top k against ground truth; unchecked when unset. */
+    @Parameter(property = "streamguard.minPrecisionAtK")
+    Double minPrecisionAtK;
+
     /** Fail the build on a violation; {@code false} only warns. */
     @Parameter(property = "streamguard.failOnViolation", defaultValue = "true")
     boolean failOnViolation;
@@ -63,7 +71,7 @@ public class VerifyReportMojo extends AbstractMojo {
         List<Violation> violations;
         try {
             violations = ReportVerifier.verify(reportFile,
-                    new ReportVerifier.Gates(minUsers, maxAnomalyRate, minEventsRead));
+                    new ReportVerifier.Gates(minUsers, maxAnomalyRate, minEventsRead, minAuroc, minPrecisionAtK));
         } catch (RuntimeException e) {
             throw new MojoExecutionException("Could not verify " + reportFile + ": " + e.getMessage(), e);
         }

@@ -49,6 +49,22 @@ public final class IsolationForestDetector {
     private IsolationForestDetector() {
     }
 
+    /** A fitted scaler and forest, and the threshold from its training rows. */
+    public record Fitted(VectorAssembler assembler, StandardScalerModel scaler, IsolationForestModel forest,
+                         double threshold, int samplesPerTree) {
+
+        /** Adds {@link #SCORE} and {@link #LABEL} to {@code rows} (which must have the feature columns). */
+        public Dataset<Row> score(Dataset<Row> rows) {
+            List<Column> out = new ArrayList<>();
+            for (String c : rows.columns()) {
+                out.add(col(c));
+            }
+            out.add(col(SCORE));
+            out.add(when(col(SCORE).gt(threshold), 1).otherwise(0).as(LABEL));
+            return forest.transform(scaler.transform(assembler.transform(rows))).select(out.toArray(Column[]::new));
+        }
+    }
+
     /**
      * Fits on {@code rows} and scores the same rows. For identical scores between runs the input must arrive in the
      * same partitions in the same order (the forest samples each partition with a seed).
@@ -56,6 +72,12 @@ public final class IsolationForestDetector {
      * @param rowCount the number of rows of {@code rows}, at least 2
      */
     public static Result fitAndScore(Dataset<Row> rows, List<String> featureColumns, Params params, long rowCount) {
+        Fitted fitted = fit(rows, featureColumns, params, rowCount);
+        return new Result(fitted.score(rows), fitted.threshold(), fitted.samplesPerTree());
+    }
+
+    /** Fits the scaler and the forest on {@code rows}; the threshold comes from their training scores. */
+    public static Fitted fit(Dataset<Row> rows, List<String> featureColumns, Params params, long rowCount) {
         if (rowCount < 2) {
             throw new IllegalArgumentException("an Isolation Forest needs at least 2 rows, got " + rowCount);
         }
@@ -81,15 +103,6 @@ public final class IsolationForestDetector {
         forest.setScoreCol(SCORE);
         forest.setPredictionCol(PREDICTION);
         IsolationForestModel model = forest.fit(standardized);
-        double threshold = model.getOutlierScoreThreshold();
-
-        List<Column> out = new ArrayList<>();
-        for (String c : rows.columns()) {
-            out.add(col(c));
-        }
-        out.add(col(SCORE));
-        out.add(when(col(SCORE).gt(threshold), 1).otherwise(0).as(LABEL));
-        Dataset<Row> scored = model.transform(standardized).select(out.toArray(Column[]::new));
-        return new Result(scored, threshold, samples);
+        return new Fitted(assembler, scaler, model, model.getOutlierScoreThreshold(), samples);
     }
 }

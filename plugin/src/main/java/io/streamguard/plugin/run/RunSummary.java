@@ -1,6 +1,6 @@
 package io.streamguard.plugin.run;
 
-import io.streamguard.plugin.seed.GroundTruth;
+import io.streamguard.report.GroundTruth;
 import io.streamguard.report.AnomalyReport;
 import java.util.ArrayList;
 import java.util.List;

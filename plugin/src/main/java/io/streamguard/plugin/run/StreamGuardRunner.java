@@ -6,10 +6,10 @@ import io.streamguard.plugin.broker.EmbeddedKafkaBroker;
 import io.streamguard.plugin.fork.JavaProcess;
 import io.streamguard.plugin.fork.SparkJvmOptions;
 import io.streamguard.plugin.resolve.ClasspathResolver;
-import io.streamguard.plugin.seed.GroundTruth;
 import io.streamguard.plugin.seed.SyntheticEvents;
 import io.streamguard.plugin.seed.TopicSeeder;
 import io.streamguard.report.AnomalyReport;
+import io.streamguard.report.GroundTruth;
 import io.streamguard.report.ReportJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,7 +75,7 @@ public final class StreamGuardRunner {
             broker.createTopic(request.topic(), 4, Map.of());
             SyntheticEvents events = new SyntheticEvents(SyntheticEvents.Config.defaults(request.embeddedEvents()));
             long seeded = TopicSeeder.seed(broker.bootstrapServers(), Map.of(), request.topic(), events, console);
-            return runJob(request, broker.bootstrapServers(), classpath, GroundTruth.of(events), seeded);
+            return runJob(request, broker.bootstrapServers(), classpath, events.groundTruth(), seeded);
         }
     }
 
@@ -100,42 +100,25 @@ public final class StreamGuardRunner {
             if (request.until() != null && !request.until().isBlank()) {
                 args.addAll(List.of("--until", request.until()));
             }
+            if (truth != null) {
+                // The job commits it with the outputs and measures its scores against it (evaluation.json).
+                Path truthFile = work.resolve(GroundTruth.FILE);
+                Files.write(truthFile, truth.toBytes());
+                args.addAll(List.of("--ground-truth", truthFile.toString()));
+            }
             if (!request.kafkaProperties().isEmpty()) {
                 // Secrets (JAAS configs, passwords) travel in an owner-only file, never on the command line.
                 propertiesFile = writeKafkaProperties(work, request.kafkaProperties());
                 args.addAll(List.of("--kafka-properties-file", propertiesFile.toString()));
             }
-            List<String> jvm = new ArrayList<>(SparkJvmOptions.moduleOptions(classpath));
-            jvm.add("-Dlog4j2.configurationFile=" + writeJobLogConfig(work).toUri());
-            jvm.addAll(jitAndGcOptions(request.maxEvents()));
-            jvm.addAll(request.jvmArgs()); // last: the user's options win
-
             console.info("Forking the Spark job (" + classpath.size() + " jars on its classpath, master "
                     + request.master() + ")");
-            List<String> errors = new ArrayList<>();
-            JavaProcess.Result result = new JavaProcess(jvm, classpath, JOB_MAIN_CLASS, args, Map.of(), work)
-                    .run("streamguard-job", line -> {
-                        if (line.startsWith(ERROR_PREFIX)) {
-                            errors.add(line.substring(ERROR_PREFIX.length()));
-                        } else {
-                            console.info(line);
-                        }
-                    });
-            if (result.exitCode() != 0) {
-                String message = errors.isEmpty()
-                        ? "The StreamGuard job exited with code " + result.exitCode() + ".\nCommand: "
-                                + result.commandLine() + "\nLast output:\n" + String.join("\n", result.lastLines())
-                        : String.join("\n", errors) + "\n(job exit code " + result.exitCode() + "; command: "
-                                + result.commandLine() + ")";
-                throw new JobFailedException(result.exitCode(), message);
-            }
+            forkSparkMain(JOB_MAIN_CLASS, "streamguard-job", classpath, args, request.jvmArgs(), request.maxEvents(),
+                    work);
             Path reportFile = request.outputDirectory().resolve(ReportJson.REPORT_FILE);
             AnomalyReport report;
             try (InputStream in = Files.newInputStream(reportFile)) {
                 report = ReportJson.read(in);
-            }
-            if (truth != null) {
-                truth.writeTo(request.outputDirectory().resolve(GroundTruth.FILE));
             }
             return new Outcome(report, reportFile, truth, bootstrapServers, seeded);
         } catch (IOException e) {
@@ -165,6 +148,39 @@ public final class StreamGuardRunner {
             return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
         }
         return List.of("-XX:+UseParallelGC");
+    }
+
+    /**
+     * Runs one of our Spark mains in a forked JVM: Spark's module flags, the job's log configuration, JIT and GC
+     * options sized to {@code events}, then the user's JVM options (last, so they win). Lines starting with
+     * {@code STREAMGUARD ERROR:} become the failure's message; all others stream to the console.
+     *
+     * @throws JobFailedException when the process exits non-zero
+     */
+    public void forkSparkMain(String mainClass, String name, List<Path> classpath, List<String> args,
+                              List<String> userJvmArgs, long events, Path work) throws IOException {
+        Files.createDirectories(work);
+        List<String> jvm = new ArrayList<>(SparkJvmOptions.moduleOptions(classpath));
+        jvm.add("-Dlog4j2.configurationFile=" + writeJobLogConfig(work).toUri());
+        jvm.addAll(jitAndGcOptions(events));
+        jvm.addAll(userJvmArgs);
+        List<String> errors = new ArrayList<>();
+        JavaProcess.Result result = new JavaProcess(jvm, classpath, mainClass, args, Map.of(), work)
+                .run(name, line -> {
+                    if (line.startsWith(ERROR_PREFIX)) {
+                        errors.add(line.substring(ERROR_PREFIX.length()));
+                    } else {
+                        console.info(line);
+                    }
+                });
+        if (result.exitCode() != 0) {
+            String message = errors.isEmpty()
+                    ? mainClass + " exited with code " + result.exitCode() + ".\nCommand: " + result.commandLine()
+                            + "\nLast output:\n" + String.join("\n", result.lastLines())
+                    : String.join("\n", errors) + "\n(exit code " + result.exitCode() + "; command: "
+                            + result.commandLine() + ")";
+            throw new JobFailedException(result.exitCode(), message);
+        }
     }
 
     private static Path writeKafkaProperties(Path work, Map<String, String> kafkaProperties) throws IOException {

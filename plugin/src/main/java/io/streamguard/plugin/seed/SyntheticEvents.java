@@ -127,6 +127,14 @@ public final class SyntheticEvents {
         return users.stream().filter(u -> u.behaviour() != null).toList();
     }
 
+    /** Which users were planted, and how, for {@code ground_truth.json}. */
+    public io.streamguard.report.GroundTruth groundTruth() {
+        return new io.streamguard.report.GroundTruth("streamguard-synthetic-v1", config.seed(), config.events(),
+                users.size(), config.end().minus(config.span()).toString(), config.end().toString(),
+                anomalousUsers().stream().map(u -> new io.streamguard.report.GroundTruth.PlantedUser(u.name(),
+                        u.behaviour().id())).toList());
+    }
+
     /** Generates every event in order. */
     public void forEach(Consumer<Event> sink) {
         Random random = new Random(config.seed() * 31 + 7);

@@ -8,6 +8,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.streamguard.report.AnomalyReport;
+import io.streamguard.report.Evaluation;
 import io.streamguard.report.ReportInvariants;
 import io.streamguard.report.ReportJson;
 import io.streamguard.report.Violation;
@@ -30,8 +31,16 @@ import java.util.stream.Stream;
  */
 public final class ReportVerifier {
 
-    /** Thresholds a CI build sets; null means "not checked". */
-    public record Gates(long minUsers, Double maxAnomalyRate, Long minEventsRead) {
+    /**
+     * Thresholds a CI build sets; null means "not checked". The quality gates read {@code evaluation.json} beside the
+     * report (written when the run had ground truth, or by {@code streamguard:evaluate}).
+     */
+    public record Gates(long minUsers, Double maxAnomalyRate, Long minEventsRead, Double minAuroc,
+                        Double minPrecisionAtK) {
+
+        public Gates(long minUsers, Double maxAnomalyRate, Long minEventsRead) {
+            this(minUsers, maxAnomalyRate, minEventsRead, null, null);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -105,6 +114,35 @@ public final class ReportVerifier {
         if (gates.minEventsRead() != null && report.eventsRead() < gates.minEventsRead()) {
             violations.add(new Violation("/events_read", ">= minEventsRead (" + gates.minEventsRead() + ")",
                     Long.toString(report.eventsRead())));
+        }
+        violations.addAll(checkQuality(reportFile.resolveSibling(Evaluation.FILE), gates));
+        return violations;
+    }
+
+    static List<Violation> checkQuality(Path evaluationFile, Gates gates) {
+        List<Violation> violations = new ArrayList<>();
+        if (gates.minAuroc() == null && gates.minPrecisionAtK() == null) {
+            return violations;
+        }
+        if (!Files.isRegularFile(evaluationFile)) {
+            violations.add(new Violation(Evaluation.FILE, "an evaluation beside the report for the quality gates "
+                    + "(runs on the embedded broker write one; otherwise run streamguard:evaluate)", "no such file"));
+            return violations;
+        }
+        Evaluation e;
+        try (InputStream in = Files.newInputStream(evaluationFile)) {
+            e = Evaluation.read(in);
+        } catch (IOException ex) {
+            violations.add(new Violation(Evaluation.FILE, "a readable evaluation", ex.getMessage()));
+            return violations;
+        }
+        if (gates.minAuroc() != null && (e.auroc() == null || e.auroc() < gates.minAuroc())) {
+            violations.add(new Violation(Evaluation.FILE + "/auroc", ">= minAuroc (" + gates.minAuroc() + ")",
+                    String.valueOf(e.auroc())));
+        }
+        if (gates.minPrecisionAtK() != null && (e.precisionAtK() == null || e.precisionAtK() < gates.minPrecisionAtK())) {
+            violations.add(new Violation(Evaluation.FILE + "/precision_at_k",
+                    ">= minPrecisionAtK (" + gates.minPrecisionAtK() + ")", String.valueOf(e.precisionAtK())));
         }
         return violations;
     }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
-import io.streamguard.plugin.seed.GroundTruth;
+import io.streamguard.report.GroundTruth;
 import io.streamguard.plugin.verify.ReportVerifier;
 import io.streamguard.report.AnomalyReport;
 import io.streamguard.report.Violation;

@@ -94,10 +94,10 @@ class SyntheticEventsTest {
     @Test
     void groundTruthNamesThePlantedUsersAndTheirBehaviour() {
         SyntheticEvents events = new SyntheticEvents(SyntheticEvents.Config.defaults(40_000));
-        GroundTruth truth = GroundTruth.of(events);
+        io.streamguard.report.GroundTruth truth = events.groundTruth();
         assertThat(truth.events()).isEqualTo(40_000);
         assertThat(truth.users()).isEqualTo(100);
-        assertThat(truth.anomalousUsers()).extracting(GroundTruth.PlantedUser::behaviour)
+        assertThat(truth.anomalousUsers()).extracting(io.streamguard.report.GroundTruth.PlantedUser::behaviour)
                 .containsExactlyInAnyOrder("brute_force", "off_hours", "exfiltration", "new_countries",
                         "suspicious_process");
         assertThat(truth.start()).isEqualTo("2025-12-25T00:00:00Z");

@@ -1,0 +1,262 @@
+package io.streamguard.pipeline.evaluate;
+
+import io.streamguard.pipeline.StreamGuardException;
+import io.streamguard.pipeline.StreamGuardPipeline;
+import io.streamguard.pipeline.detect.IsolationForestDetector;
+import io.streamguard.report.AnomalyReport;
+import io.streamguard.report.Evaluation;
+import io.streamguard.report.GroundTruth;
+import io.streamguard.report.ReportJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code streamguard:evaluate}'s Spark side. Either scores a labelled CSV (numeric features, label last, {@code #}
+ * comments: the ODDS format) with the job's detector, fitted on a seeded share of the rows and scored on the rest
+ * (or on all rows); or measures a finished run's scores against the ground truth of its synthetic events. Writes
+ * {@code evaluation.json} and prints it.
+ */
+public final class EvaluateJob {
+
+    public static final String USAGE = String.join("\n",
+            "Usage: EvaluateJob (--dataset FILE.csv | --run-output DIR --ground-truth FILE) --output DIR [options]",
+            "  --split F|all      share of rows to fit on, the rest scored (default 0.7); all = fit and score every row",
+            "  --seed N           split and forest seed (default 42)",
+            "  --contamination F  (default 0.1)   --num-trees N (default 100)   --max-samples N (default 256)",
+            "  --top-k N          top-k cut (default: the number of anomalies)",
+            "  --master URL       Spark master (default local[*])");
+
+    private EvaluateJob() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            Map<String, String> o = options(args);
+            Path output = Path.of(required(o, "output"));
+            if (!o.containsKey("dataset") && !(o.containsKey("run-output") && o.containsKey("ground-truth"))) {
+                throw StreamGuardException.badConfig("Give --dataset FILE.csv, or --run-output DIR with "
+                        + "--ground-truth FILE.\n" + USAGE);
+            }
+            SparkSession spark = session(o);
+            Evaluation evaluation;
+            try {
+                evaluation = o.containsKey("dataset") ? dataset(spark, o) : groundTruth(spark, o);
+            } finally {
+                spark.stop();
+            }
+            Files.createDirectories(output);
+            Path tmp = output.resolve("." + Evaluation.FILE + ".tmp");
+            Files.write(tmp, evaluation.toBytes());
+            Files.move(tmp, output.resolve(Evaluation.FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            System.out.println(new String(evaluation.toBytes(), StandardCharsets.UTF_8));
+        } catch (StreamGuardException e) {
+            System.err.println("STREAMGUARD ERROR: " + e.getMessage());
+            System.exit(e.exitCode());
+        } catch (Exception e) {
+            System.err.println("STREAMGUARD ERROR: the evaluation crashed: " + e);
+            e.printStackTrace();
+            System.exit(StreamGuardException.EXIT_INTERNAL);
+        }
+    }
+
+    static Evaluation dataset(SparkSession spark, Map<String, String> o) throws IOException {
+        Path file = Path.of(o.get("dataset"));
+        Double trainFraction = split(o.getOrDefault("split", "0.7"));
+        long seed = Long.parseLong(o.getOrDefault("seed", "42"));
+        IsolationForestDetector.Params params = params(o, seed);
+        List<double[]> rows = readCsv(file);
+        int width = rows.get(0).length;
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            order.add(i);
+        }
+        List<Integer> train = order;
+        List<Integer> test = order;
+        if (trainFraction != null) {
+            Collections.shuffle(order, new Random(seed));
+            int cut = (int) Math.round(rows.size() * trainFraction);
+            train = order.subList(0, cut);
+            test = order.subList(cut, order.size());
+        }
+        List<String> features = new ArrayList<>();
+        StructType schema = new StructType();
+        for (int c = 0; c < width - 1; c++) {
+            features.add("f" + c);
+            schema = schema.add("f" + c, DataTypes.DoubleType);
+        }
+        schema = schema.add("label", DataTypes.IntegerType);
+        Dataset<Row> trainRows = spark.createDataFrame(toRows(rows, train), schema).repartition(2).cache();
+            Dataset<Row> testRows = spark.createDataFrame(toRows(rows, test), schema).repartition(2).cache();
+            IsolationForestDetector.Fitted fitted = IsolationForestDetector.fit(trainRows, features, params,
+                    train.size());
+            List<Row> scored = fitted.score(testRows).select(IsolationForestDetector.SCORE, "label").collectAsList();
+            double[] scores = new double[scored.size()];
+            int[] labels = new int[scored.size()];
+            for (int i = 0; i < scored.size(); i++) {
+                scores[i] = scored.get(i).getDouble(0);
+                labels[i] = scored.get(i).getInt(1);
+            }
+            Metrics.Result m = Metrics.compute(scores, labels, fitted.threshold(),
+                    Integer.parseInt(o.getOrDefault("top-k", "0")));
+            return Evaluations.of("dataset", file.toString(), trainFraction, m, parameters(params), null);
+    }
+
+    static Evaluation groundTruth(SparkSession spark, Map<String, String> o) throws IOException {
+        Path runOutput = Path.of(o.get("run-output"));
+        AnomalyReport report;
+        try (InputStream in = Files.newInputStream(runOutput.resolve(ReportJson.REPORT_FILE))) {
+            report = ReportJson.read(in);
+        }
+        GroundTruth truth = GroundTruth.read(Path.of(o.get("ground-truth")));
+            List<Row> rows = spark.read().parquet(runOutput.resolve(StreamGuardPipeline.TRAINING_DATA).toString())
+                    .select("user", IsolationForestDetector.SCORE).collectAsList();
+            List<String> users = new ArrayList<>();
+            double[] scores = new double[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                users.add(rows.get(i).getString(0));
+                scores[i] = rows.get(i).getDouble(1);
+            }
+            AnomalyReport.Model m = report.model();
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            parameters.put("num_trees", m.numTrees());
+            parameters.put("max_samples", m.maxSamples());
+            parameters.put("contamination", m.contamination());
+            parameters.put("seed", m.seed());
+            return Evaluations.ofGroundTruth(users, scores, truth, m.threshold(),
+                    Integer.parseInt(o.getOrDefault("top-k", "0")), parameters);
+    }
+
+    static List<double[]> readCsv(Path file) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        int width = -1;
+        int lineNumber = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                lineNumber++;
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = line.split(",");
+                if (width < 0) {
+                    width = parts.length;
+                }
+                if (parts.length != width || width < 2) {
+                    throw StreamGuardException.badConfig(file + " line " + lineNumber + ": expected " + width
+                            + " comma-separated numbers (features, then the label), found " + parts.length + ".");
+                }
+                double[] values = new double[width];
+                for (int i = 0; i < width; i++) {
+                    try {
+                        values[i] = Double.parseDouble(parts[i].trim());
+                    } catch (NumberFormatException e) {
+                        throw StreamGuardException.badConfig(file + " line " + lineNumber + ", column " + (i + 1)
+                                + ": '" + parts[i] + "' is not a number.");
+                    }
+                }
+                if (values[width - 1] != 0 && values[width - 1] != 1) {
+                    throw StreamGuardException.badConfig(file + " line " + lineNumber
+                            + ": the label (last column) must be 0 or 1, was " + parts[width - 1] + ".");
+                }
+                rows.add(values);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw StreamGuardException.badConfig("Dataset " + file + " does not exist.");
+        }
+        if (rows.size() < 4) {
+            throw StreamGuardException.badConfig(file + " holds " + rows.size() + " data rows; at least 4 are needed.");
+        }
+        return rows;
+    }
+
+    private static List<Row> toRows(List<double[]> data, List<Integer> indices) {
+        List<Row> rows = new ArrayList<>(indices.size());
+        for (int i : indices) {
+            double[] v = data.get(i);
+            Object[] values = new Object[v.length];
+            for (int c = 0; c < v.length - 1; c++) {
+                values[c] = v[c];
+            }
+            values[v.length - 1] = (int) v[v.length - 1];
+            rows.add(RowFactory.create(values));
+        }
+        return rows;
+    }
+
+    private static Double split(String value) {
+        if (value.equalsIgnoreCase("all")) {
+            return null;
+        }
+        try {
+            double f = Double.parseDouble(value);
+            if (f > 0 && f < 1) {
+                return f;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw StreamGuardException.badConfig("--split must be a share in (0, 1) such as 0.7, or 'all'; was '"
+                + value + "'.");
+    }
+
+    private static IsolationForestDetector.Params params(Map<String, String> o, long seed) {
+        return new IsolationForestDetector.Params(Integer.parseInt(o.getOrDefault("num-trees", "100")),
+                Integer.parseInt(o.getOrDefault("max-samples", "256")),
+                Double.parseDouble(o.getOrDefault("contamination", "0.1")), seed);
+    }
+
+    private static Map<String, Object> parameters(IsolationForestDetector.Params p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("num_trees", p.numTrees());
+        m.put("max_samples", p.maxSamples());
+        m.put("contamination", p.contamination());
+        m.put("seed", p.seed());
+        return m;
+    }
+
+    private static SparkSession session(Map<String, String> o) {
+        return SparkSession.builder().appName("StreamGuard evaluate")
+                .master(o.getOrDefault("master", "local[*]"))
+                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "2")
+                .getOrCreate();
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw StreamGuardException.badConfig("Unexpected argument '" + args[i] + "'.\n" + USAGE);
+            }
+            o.put(args[i].substring(2), args[++i]);
+        }
+        return o;
+    }
+
+    private static String required(Map<String, String> o, String name) {
+        String v = o.get(name);
+        if (v == null) {
+            throw StreamGuardException.badConfig("Missing --" + name + ".\n" + USAGE);
+        }
+        return v;
+    }
+}

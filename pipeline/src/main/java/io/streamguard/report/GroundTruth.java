@@ -1,0 +1,49 @@
+package io.streamguard.report;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * {@code ground_truth.json}: which users of a synthetic data set were planted as anomalous, and how. Written by
+ * the plugin's generator, read by the job and by {@code streamguard:evaluate} to measure detection.
+ */
+public record GroundTruth(
+        @JsonProperty("generator") String generator,
+        @JsonProperty("seed") long seed,
+        @JsonProperty("events") long events,
+        @JsonProperty("users") int users,
+        @JsonProperty("start") String start,
+        @JsonProperty("end") String end,
+        @JsonProperty("anomalous_users") List<PlantedUser> anomalousUsers) {
+
+    public static final String FILE = "ground_truth.json";
+
+    public record PlantedUser(@JsonProperty("user") String user, @JsonProperty("behaviour") String behaviour) {
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public byte[] toBytes() {
+        try {
+            return MAPPER.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public static GroundTruth read(InputStream in) throws IOException {
+        return MAPPER.readValue(in, GroundTruth.class);
+    }
+
+    public static GroundTruth read(java.nio.file.Path file) throws IOException {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return read(in);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.streamguard.maven;
+
+import io.streamguard.plugin.PluginVersions;
+import io.streamguard.plugin.resolve.ClasspathResolver;
+import io.streamguard.plugin.run.EvaluationRunner;
+import io.streamguard.plugin.run.JobFailedException;
+import io.streamguard.plugin.run.StreamGuardRunner;
+import io.streamguard.report.Evaluation;
+import java.io.File;
+import java.util.List;
+import javax.inject.Inject;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.repository.RemoteRepository;
+
+/**
+ * Measures detection quality and writes {@code <outputDirectory>/evaluation.json}: AUROC, AUPRC, precision and
+ * recall at the contamination threshold and in the top k. Either on a labelled CSV ({@link #dataset}: numeric
+ * features, label last, {@code #} comments), fitted on a seeded {@link #evalSplit} share and scored on the rest; or
+ * on a finished {@code streamguard:run} against {@link #groundTruth}. The detector runs in a forked Spark JVM.
+ */
+@Mojo(name = "evaluate", aggregator = true, threadSafe = true)
+public class EvaluateMojo extends AbstractMojo {
+
+    /** Skips the goal. */
+    @Parameter(property = "streamguard.skip", defaultValue = "false")
+    boolean skip;
+
+    /** A labelled CSV (label in the last column, 1 = anomaly, lines starting with # ignored). */
+    @Parameter(property = "streamguard.dataset")
+    File dataset;
+
+    /** The ground truth of a finished run's synthetic events; the run's outputs are read from outputDirectory. */
+    @Parameter(property = "streamguard.groundTruth")
+    File groundTruth;
+
+    /** Share of the dataset's rows the forest is fitted on (the rest are scored), or {@code all}. */
+    @Parameter(property = "streamguard.evalSplit", defaultValue = "0.7")
+    String evalSplit;
+
+    /** Split and forest seed. */
+    @Parameter(property = "streamguard.seed", defaultValue = "42")
+    long seed;
+
+    /** Expected anomaly share: sets the threshold precision and recall are measured at. */
+    @Parameter(property = "streamguard.contamination", defaultValue = "0.1")
+    double contamination;
+
+    /** Isolation trees. */
+    @Parameter(property = "streamguard.numTrees", defaultValue = "100")
+    int numTrees;
+
+    /** Top-k cut; 0 means the number of labelled anomalies. */
+    @Parameter(property = "streamguard.topK", defaultValue = "0")
+    int topK;
+
+    /** Where {@code evaluation.json} is written (and, with groundTruth, where the run's outputs are). */
+    @Parameter(property = "streamguard.outputDirectory", defaultValue = "${project.build.directory}/streamguard")
+    File outputDirectory;
+
+    /** Scratch space of the fork. */
+    @Parameter(property = "streamguard.workDirectory", defaultValue = "${project.build.directory}/streamguard-work")
+    File workDirectory;
+
+    /** Spark master of the evaluation. */
+    @Parameter(property = "streamguard.master", defaultValue = "local[*]")
+    String master;
+
+    /** Extra options of the evaluation's JVM. */
+    @Parameter(property = "streamguard.jvmArgs")
+    List<String> jvmArgs;
+
+    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true, required = true)
+    RepositorySystemSession repositorySession;
+
+    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true, required = true)
+    List<RemoteRepository> remoteRepositories;
+
+    private final RepositorySystem repositorySystem;
+
+    @Inject
+    public EvaluateMojo(RepositorySystem repositorySystem) {
+        this.repositorySystem = repositorySystem;
+    }
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("streamguard.skip is set: skipping streamguard:evaluate");
+            return;
+        }
+        EvaluationRunner.Request request = validate();
+        StreamGuardRunner runner = new StreamGuardRunner(
+                new ClasspathResolver(repositorySystem, repositorySession, remoteRepositories), PluginVersions.load(),
+                new MavenConsole(getLog()));
+        try {
+            Evaluation e = new EvaluationRunner(runner).run(request);
+            EvaluationRunner.summary(e, outputDirectory.toPath().resolve(Evaluation.FILE)).forEach(getLog()::info);
+        } catch (JobFailedException e) {
+            Exception mapped = RunMojo.toMojoException(e);
+            if (mapped instanceof MojoFailureException failure) {
+                throw failure;
+            }
+            throw (MojoExecutionException) mapped;
+        } catch (RuntimeException e) {
+            throw new MojoExecutionException("streamguard:evaluate failed: " + e.getMessage(), e);
+        }
+    }
+
+    EvaluationRunner.Request validate() throws MojoFailureException {
+        if ((dataset == null) == (groundTruth == null)) {
+            throw new MojoFailureException("Give exactly one of streamguard.dataset (a labelled CSV) and "
+                    + "streamguard.groundTruth (the ground_truth.json of a finished run).");
+        }
+        if (dataset != null && !dataset.isFile()) {
+            throw new MojoFailureException("streamguard.dataset " + dataset + " does not exist.");
+        }
+        if (groundTruth != null && !groundTruth.isFile()) {
+            throw new MojoFailureException("streamguard.groundTruth " + groundTruth + " does not exist.");
+        }
+        if (!evalSplit.equalsIgnoreCase("all")) {
+            try {
+                double f = Double.parseDouble(evalSplit);
+                if (!(f > 0 && f < 1)) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw new MojoFailureException("streamguard.evalSplit must be a share in (0, 1) such as 0.7, or 'all';"
+                        + " was '" + evalSplit + "'.");
+            }
+        }
+        if (!(contamination > 0 && contamination <= 0.5)) {
+            throw new MojoFailureException("streamguard.contamination must be in (0, 0.5]; was " + contamination + ".");
+        }
+        return new EvaluationRunner.Request(dataset == null ? null : dataset.toPath(),
+                groundTruth == null ? null : groundTruth.toPath(), evalSplit, seed, contamination, numTrees, topK,
+                outputDirectory.toPath(), workDirectory.toPath(), master, jvmArgs == null ? List.of() : jvmArgs);
+    }
+}
