@@ -33,7 +33,8 @@ public record JobConfig(
         long seed,
         int reportTopN,
         int maxRecordBytes,
-        String groundTruth) {
+        String groundTruth,
+        Map<String, String> sparkConf) {
 
     public static final String DEFAULT_TOPIC = "security-events";
     public static final long DEFAULT_MAX_EVENTS = 10_000;
@@ -52,6 +53,7 @@ public record JobConfig(
             "  --start-from MODE            newest | oldest | ISO-8601 instant (default newest)",
             "  --until INSTANT              ISO-8601 instant; read only records before it",
             "  --master URL                 Spark master (default: the one spark-submit sets)",
+            "  --conf KEY=VALUE             Spark setting (spark.executor.memory=4g, spark.jars=...); repeatable",
             "  --kafka-property KEY=VALUE   Kafka client property (SASL/SSL...); repeatable; values never logged",
             "  --kafka-properties-file F    Kafka client properties file (keeps secrets off the command line)",
             "  --kafka-timeout-ms MS        how long to wait for the broker (default " + DEFAULT_KAFKA_TIMEOUT.toMillis() + ")",
@@ -65,12 +67,14 @@ public record JobConfig(
 
     public JobConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);
+        sparkConf = Map.copyOf(sparkConf);
     }
 
     /** Parses {@code --name value} / {@code --name=value} arguments. */
     public static JobConfig parse(String[] args) {
         Map<String, String> single = new LinkedHashMap<>();
         Map<String, String> kafka = new LinkedHashMap<>();
+        Map<String, String> spark = new LinkedHashMap<>();
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -99,6 +103,13 @@ public record JobConfig(
                                     + " without a key (not shown, it may be a secret).");
                 }
                 kafka.put(value.substring(0, sep).trim(), value.substring(sep + 1));
+            } else if (name.equals("conf")) {
+                int sep = value.indexOf('=');
+                if (sep <= 0 || !value.startsWith("spark.")) {
+                    throw StreamGuardException.badConfig("--conf expects spark.KEY=VALUE (e.g. spark.executor.memory=4g); "
+                            + "got '" + Redaction.redactAssignment(value) + "'.");
+                }
+                spark.put(value.substring(0, sep).trim(), value.substring(sep + 1));
             } else if (single.put(name, value) != null) {
                 throw StreamGuardException.badConfig("Option --" + name + " was given twice.");
             }
@@ -170,7 +181,7 @@ public record JobConfig(
         }
         return new JobConfig(bootstrap, topic, maxEvents, take, from, until, output, master, kafka,
                 Duration.ofMillis(timeoutMs), contamination, numTrees, maxSamples, seed, topN, maxRecordBytes,
-                groundTruth);
+                groundTruth, spark);
     }
 
     /** How the read was bounded, in words for the report and the log. */

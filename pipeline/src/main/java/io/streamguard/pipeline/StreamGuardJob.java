@@ -64,15 +64,23 @@ public final class StreamGuardJob {
             builder.master(config.master());
         }
         builder.config("spark.sql.session.timeZone", "UTC");
+        // The user's settings (executor memory, spark.jars for a cluster, ...) before local defaults are decided.
+        config.sparkConf().forEach(builder::config);
         if (master == null || master.toLowerCase(Locale.ROOT).startsWith("local")) {
             if (master == null) {
                 builder.master("local[*]");
             }
-            builder.config("spark.ui.enabled", "false")
-                    .config("spark.ui.showConsoleProgress", "false")
-                    .config("spark.driver.host", "127.0.0.1")
-                    .config("spark.driver.bindAddress", "127.0.0.1");
+            localDefault(builder, config, "spark.ui.enabled", "false");
+            localDefault(builder, config, "spark.ui.showConsoleProgress", "false");
+            localDefault(builder, config, "spark.driver.host", "127.0.0.1");
+            localDefault(builder, config, "spark.driver.bindAddress", "127.0.0.1");
         }
         return builder.getOrCreate();
+    }
+
+    private static void localDefault(SparkSession.Builder builder, JobConfig config, String key, String value) {
+        if (!config.sparkConf().containsKey(key)) {
+            builder.config(key, value);
+        }
     }
 }

@@ -189,7 +189,7 @@ public final class StreamGuardPipeline {
             scores.add(r.getDouble(1));
         }
         Evaluation evaluation = Evaluations.ofGroundTruth(users,
-                scores.stream().mapToDouble(Double::doubleValue).toArray(), truth, threshold, config.reportTopN(),
+                scores.stream().mapToDouble(Double::doubleValue).toArray(), truth, threshold, 0, // k = planted users
                 java.util.Map.of("num_trees", config.numTrees(), "max_samples", config.maxSamples(),
                         "contamination", config.contamination(), "seed", config.seed()));
         try (OutputStream out = committer.fileSystem().create(committer.staged(Evaluation.FILE), true)) {

@@ -73,6 +73,37 @@ class RunAndVerifyTest {
     }
 
     @Test
+    void theGroundTruthIsEvaluatedAndCommittedWithTheRun() throws IOException {
+        io.streamguard.report.Evaluation e;
+        try (var in = Files.newInputStream(output.resolve(io.streamguard.report.Evaluation.FILE))) {
+            e = io.streamguard.report.Evaluation.read(in);
+        }
+        assertThat(e.source()).isEqualTo("ground_truth");
+        assertThat(e.rows()).isEqualTo(50);
+        assertThat(e.anomalies()).isEqualTo(5);
+        assertThat(e.auroc()).isGreaterThan(0.9);
+        assertThat(e.byBehaviour()).containsOnlyKeys("brute_force", "exfiltration", "new_countries", "off_hours",
+                "suspicious_process");
+        assertThat(ReportVerifier.verify(output.resolve("anomaly_report.json"),
+                new ReportVerifier.Gates(1, null, null, 0.9, 0.6))).isEmpty();
+        Path copy = copyOutput();
+        Path evaluation = copy.resolve("evaluation.json");
+        Files.writeString(evaluation, Files.readString(evaluation).replaceFirst("\"auroc\" : [0-9.]+", "\"auroc\" : 0.7"));
+        assertThat(ReportVerifier.verify(copy.resolve("anomaly_report.json"),
+                new ReportVerifier.Gates(1, null, null, 0.9, null))).extracting(Violation::toString)
+                .containsExactly("evaluation.json/auroc: expected >= minAuroc (0.9), found 0.7");
+    }
+
+    @Test
+    void qualityGatesWithoutAnEvaluationSayHowToGetOne() throws IOException {
+        Path copy = copyOutput();
+        Files.delete(copy.resolve("evaluation.json"));
+        assertThat(ReportVerifier.verify(copy.resolve("anomaly_report.json"),
+                new ReportVerifier.Gates(1, null, null, 0.8, null))).singleElement().asString()
+                .contains("otherwise run streamguard:evaluate");
+    }
+
+    @Test
     void aFreshRunPassesVerification() {
         assertThat(ReportVerifier.verify(output.resolve("anomaly_report.json"), NO_GATES)).isEmpty();
     }
