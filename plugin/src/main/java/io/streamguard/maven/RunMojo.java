@@ -101,6 +101,14 @@ public class RunMojo extends AbstractMojo {
     @Parameter(property = "streamguard.jvmArgs")
     List<String> jvmArgs;
 
+    /**
+     * Spark settings of the job ({@code spark.executor.memory}, {@code spark.executor.cores}, ...). With a cluster
+     * master the plugin adds {@code spark.submit.deployMode=client} and {@code spark.jars} (our jars and non-Spark
+     * dependencies) unless set here.
+     */
+    @Parameter
+    Map<String, String> sparkConf;
+
     /** Synthetic events seeded into the embedded broker. */
     @Parameter(property = "streamguard.embedded.events", defaultValue = "200000")
     long embeddedEvents;
@@ -192,7 +200,7 @@ public class RunMojo extends AbstractMojo {
         return new RunRequest(bootstrapServers, topic, maxEvents, mode, until, outputDirectory.toPath(),
                 master.trim(), kafkaProperties == null ? Map.of() : kafkaProperties, Duration.ofMillis(kafkaTimeoutMs),
                 contamination, numTrees, seed, reportTopN, jvmArgs == null ? List.of() : jvmArgs, embeddedEvents,
-                workDirectory.toPath());
+                workDirectory.toPath(), sparkConf == null ? Map.of() : sparkConf);
     }
 
     private static void parseInstant(String property, String value, String accepted) throws MojoFailureException {

@@ -103,7 +103,8 @@ public final class JavaProcess {
                 tail.addLast(line);
             }
             int exit = started.process().waitFor();
-            return new Result(exit, String.join(" ", started.command()), List.copyOf(tail));
+            return new Result(exit, String.join(" ", started.command().stream()
+                    .map(io.streamguard.pipeline.Redaction::redactAssignment).toList()), List.copyOf(tail));
         } catch (IOException e) {
             throw new UncheckedIOException("lost the output of " + mainClass, e);
         } catch (InterruptedException e) {

@@ -28,11 +28,28 @@ public record RunRequest(
         int reportTopN,
         List<String> jvmArgs,
         long embeddedEvents,
-        Path workDirectory) {
+        Path workDirectory,
+        Map<String, String> sparkConf) {
 
     public RunRequest {
         kafkaProperties = Map.copyOf(kafkaProperties);
         jvmArgs = List.copyOf(jvmArgs);
+        sparkConf = Map.copyOf(sparkConf);
+    }
+
+    /** Without Spark settings. */
+    public RunRequest(String bootstrapServers, String topic, long maxEvents, String startFrom, String until,
+                      Path outputDirectory, String master, Map<String, String> kafkaProperties, Duration kafkaTimeout,
+                      double contamination, int numTrees, long seed, int reportTopN, List<String> jvmArgs,
+                      long embeddedEvents, Path workDirectory) {
+        this(bootstrapServers, topic, maxEvents, startFrom, until, outputDirectory, master, kafkaProperties,
+                kafkaTimeout, contamination, numTrees, seed, reportTopN, jvmArgs, embeddedEvents, workDirectory,
+                Map.of());
+    }
+
+    /** A master other than {@code local[...]}: the application's jars must be shipped to the executors. */
+    public boolean cluster() {
+        return !master.startsWith("local");
     }
 
     public boolean embedded() {

@@ -16,6 +16,21 @@ public final class SparkApplicationClasspath {
     private SparkApplicationClasspath() {
     }
 
+    /**
+     * The jars of {@code applicationClasspath} a cluster's Spark does not have: ours and our non-Spark
+     * dependencies (the Kafka connector, kafka-clients, isolation-forest, ...), for {@code spark.jars}.
+     */
+    public static List<Path> applicationJars(ClasspathResolver resolver, PluginVersions versions,
+                                             List<Path> applicationClasspath) {
+        String scala = versions.scalaBinaryVersion();
+        java.util.Set<String> spark = new java.util.HashSet<>();
+        for (Path p : resolver.resolve(List.of("org.apache.spark:spark-sql_" + scala + ":" + versions.sparkVersion(),
+                "org.apache.spark:spark-mllib_" + scala + ":" + versions.sparkVersion()), Map.of())) {
+            spark.add(p.getFileName().toString());
+        }
+        return applicationClasspath.stream().filter(p -> !spark.contains(p.getFileName().toString())).toList();
+    }
+
     public static List<Path> resolve(ClasspathResolver resolver, PluginVersions versions, String artifactId) {
         String scala = versions.scalaBinaryVersion();
         Map<String, String> managed = new LinkedHashMap<>();

@@ -100,6 +100,14 @@ public final class StreamGuardRunner {
             if (request.until() != null && !request.until().isBlank()) {
                 args.addAll(List.of("--until", request.until()));
             }
+            Map<String, String> sparkConf = new java.util.LinkedHashMap<>(request.sparkConf());
+            if (request.cluster()) {
+                // Client mode: the driver is this fork; executors on the cluster get our jars, not Spark's own.
+                sparkConf.putIfAbsent("spark.submit.deployMode", "client");
+                sparkConf.putIfAbsent("spark.jars", SparkApplicationClasspath.applicationJars(resolver, versions,
+                        classpath).stream().map(p -> p.toUri().toString()).collect(java.util.stream.Collectors.joining(",")));
+            }
+            sparkConf.forEach((k, v) -> args.addAll(List.of("--conf", k + "=" + v)));
             if (truth != null) {
                 // The job commits it with the outputs and measures its scores against it (evaluation.json).
                 Path truthFile = work.resolve(GroundTruth.FILE);
