@@ -4,7 +4,6 @@ import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.bench.BaselineComparison;
 import io.streamguard.plugin.bench.BenchmarkRequest;
 import io.streamguard.plugin.bench.BenchmarkRunner;
-import io.streamguard.plugin.resolve.ClasspathResolver;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,14 +13,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import javax.inject.Inject;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.eclipse.aether.RepositorySystem;
-import org.eclipse.aether.RepositorySystemSession;
-import org.eclipse.aether.repository.RemoteRepository;
 
 /**
  * Runs the JMH benchmarks (full-topic vs offset-bounded reads, the plain-consumer floor, planner and feature
@@ -30,11 +26,7 @@ import org.eclipse.aether.repository.RemoteRepository;
  * with a baseline. JMH and Spark run in forked JVMs.
  */
 @Mojo(name = "benchmark", aggregator = true, threadSafe = true)
-public class BenchmarkMojo extends AbstractMojo {
-
-    /** Skips the goal. */
-    @Parameter(property = "streamguard.skip", defaultValue = "false")
-    boolean skip;
+public class BenchmarkMojo extends AbstractForkingMojo {
 
     /** Brokers to benchmark against (topics {@code bench-<size>} are created and seeded if missing). Empty: embedded. */
     @Parameter(property = "streamguard.bootstrapServers")
@@ -80,41 +72,18 @@ public class BenchmarkMojo extends AbstractMojo {
     @Parameter(property = "streamguard.saveBaseline", defaultValue = "false")
     boolean saveBaseline;
 
-    /** Where {@code benchmarks/} is written. */
-    @Parameter(property = "streamguard.outputDirectory", defaultValue = "${project.build.directory}/streamguard")
-    File outputDirectory;
-
-    /** Scratch space of the forks and the embedded broker. */
-    @Parameter(property = "streamguard.workDirectory", defaultValue = "${project.build.directory}/streamguard-work")
-    File workDirectory;
-
-    /** Extra options for JMH's benchmark JVMs, e.g. {@code -Xmx4g}. */
-    @Parameter(property = "streamguard.jvmArgs")
-    List<String> jvmArgs;
-
-    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true, required = true)
-    RepositorySystemSession repositorySession;
-
-    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true, required = true)
-    List<RemoteRepository> remoteRepositories;
-
-    private final RepositorySystem repositorySystem;
-
     @Inject
     public BenchmarkMojo(RepositorySystem repositorySystem) {
-        this.repositorySystem = repositorySystem;
+        super(repositorySystem);
     }
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("streamguard.skip is set: skipping streamguard:benchmark");
+        if (skipped("benchmark")) {
             return;
         }
         BenchmarkRequest request = validate();
-        BenchmarkRunner runner = new BenchmarkRunner(
-                new ClasspathResolver(repositorySystem, repositorySession, remoteRepositories), PluginVersions.load(),
-                new MavenConsole(getLog()));
+        BenchmarkRunner runner = new BenchmarkRunner(resolver(), PluginVersions.load(), new MavenConsole(getLog()));
         BenchmarkRunner.Outcome outcome;
         try {
             outcome = runner.run(request);
@@ -176,7 +145,7 @@ public class BenchmarkMojo extends AbstractMojo {
         }
         boolean compare = baseline != null && (!saveBaseline || baseline.isFile());
         return new BenchmarkRequest(bootstrapServers, sizes, events, forks, warmupIterations, iterations, include,
-                outputDirectory.toPath(), workDirectory.toPath(), jvmArgs == null ? List.of() : jvmArgs,
+                outputDirectory.toPath(), workDirectory.toPath(), jvmArgs(),
                 compare ? baseline.toPath() : null, threshold);
     }
 

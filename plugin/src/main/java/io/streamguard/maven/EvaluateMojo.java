@@ -1,22 +1,15 @@
 package io.streamguard.maven;
 
-import io.streamguard.plugin.PluginVersions;
-import io.streamguard.plugin.resolve.ClasspathResolver;
 import io.streamguard.plugin.run.EvaluationRunner;
 import io.streamguard.plugin.run.JobFailedException;
-import io.streamguard.plugin.run.StreamGuardRunner;
 import io.streamguard.report.Evaluation;
 import java.io.File;
-import java.util.List;
 import javax.inject.Inject;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.eclipse.aether.RepositorySystem;
-import org.eclipse.aether.RepositorySystemSession;
-import org.eclipse.aether.repository.RemoteRepository;
 
 /**
  * Measures detection quality and writes {@code <outputDirectory>/evaluation.json}: AUROC, AUPRC, precision and
@@ -25,11 +18,7 @@ import org.eclipse.aether.repository.RemoteRepository;
  * on a finished {@code streamguard:run} against {@link #groundTruth}. The detector runs in a forked Spark JVM.
  */
 @Mojo(name = "evaluate", aggregator = true, threadSafe = true)
-public class EvaluateMojo extends AbstractMojo {
-
-    /** Skips the goal. */
-    @Parameter(property = "streamguard.skip", defaultValue = "false")
-    boolean skip;
+public class EvaluateMojo extends AbstractForkingMojo {
 
     /** A labelled CSV (label in the last column, 1 = anomaly, lines starting with # ignored). */
     @Parameter(property = "streamguard.dataset")
@@ -59,54 +48,26 @@ public class EvaluateMojo extends AbstractMojo {
     @Parameter(property = "streamguard.topK", defaultValue = "0")
     int topK;
 
-    /** Where {@code evaluation.json} is written (and, with groundTruth, where the run's outputs are). */
-    @Parameter(property = "streamguard.outputDirectory", defaultValue = "${project.build.directory}/streamguard")
-    File outputDirectory;
-
-    /** Scratch space of the fork. */
-    @Parameter(property = "streamguard.workDirectory", defaultValue = "${project.build.directory}/streamguard-work")
-    File workDirectory;
-
     /** Spark master of the evaluation. */
     @Parameter(property = "streamguard.master", defaultValue = "local[*]")
     String master;
 
-    /** Extra options of the evaluation's JVM. */
-    @Parameter(property = "streamguard.jvmArgs")
-    List<String> jvmArgs;
-
-    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true, required = true)
-    RepositorySystemSession repositorySession;
-
-    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true, required = true)
-    List<RemoteRepository> remoteRepositories;
-
-    private final RepositorySystem repositorySystem;
-
     @Inject
     public EvaluateMojo(RepositorySystem repositorySystem) {
-        this.repositorySystem = repositorySystem;
+        super(repositorySystem);
     }
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("streamguard.skip is set: skipping streamguard:evaluate");
+        if (skipped("evaluate")) {
             return;
         }
         EvaluationRunner.Request request = validate();
-        StreamGuardRunner runner = new StreamGuardRunner(
-                new ClasspathResolver(repositorySystem, repositorySession, remoteRepositories), PluginVersions.load(),
-                new MavenConsole(getLog()));
-        try {
-            Evaluation e = new EvaluationRunner(runner).run(request);
+                try {
+            Evaluation e = new EvaluationRunner(runner()).run(request);
             EvaluationRunner.summary(e, outputDirectory.toPath().resolve(Evaluation.FILE)).forEach(getLog()::info);
         } catch (JobFailedException e) {
-            Exception mapped = RunMojo.toMojoException(e);
-            if (mapped instanceof MojoFailureException failure) {
-                throw failure;
-            }
-            throw (MojoExecutionException) mapped;
+            rethrow(e);
         } catch (RuntimeException e) {
             throw new MojoExecutionException("streamguard:evaluate failed: " + e.getMessage(), e);
         }
@@ -139,6 +100,6 @@ public class EvaluateMojo extends AbstractMojo {
         }
         return new EvaluationRunner.Request(dataset == null ? null : dataset.toPath(),
                 groundTruth == null ? null : groundTruth.toPath(), evalSplit, seed, contamination, numTrees, topK,
-                outputDirectory.toPath(), workDirectory.toPath(), master, jvmArgs == null ? List.of() : jvmArgs);
+                outputDirectory.toPath(), workDirectory.toPath(), master, jvmArgs());
     }
 }

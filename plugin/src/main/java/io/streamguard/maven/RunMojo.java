@@ -1,12 +1,8 @@
 package io.streamguard.maven;
 
-import io.streamguard.plugin.PluginVersions;
-import io.streamguard.plugin.resolve.ClasspathResolver;
 import io.streamguard.plugin.run.JobFailedException;
 import io.streamguard.plugin.run.RunRequest;
 import io.streamguard.plugin.run.RunSummary;
-import io.streamguard.plugin.run.StreamGuardRunner;
-import java.io.File;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -14,14 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.inject.Inject;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.eclipse.aether.RepositorySystem;
-import org.eclipse.aether.RepositorySystemSession;
-import org.eclipse.aether.repository.RemoteRepository;
 
 /**
  * Reads a bounded slice of a Kafka topic of security events, scores users with an Isolation Forest, and writes
@@ -32,11 +25,7 @@ import org.eclipse.aether.repository.RemoteRepository;
  * <p>Runs once per build, at the project where it is invoked (from an aggregator root: once, not per module).
  */
 @Mojo(name = "run", aggregator = true, threadSafe = true)
-public class RunMojo extends AbstractMojo {
-
-    /** Skips the goal. */
-    @Parameter(property = "streamguard.skip", defaultValue = "false")
-    boolean skip;
+public class RunMojo extends AbstractForkingMojo {
 
     /** Kafka brokers to read from, {@code host:port[,host:port]}. Empty: start and seed an embedded broker. */
     @Parameter(property = "streamguard.bootstrapServers")
@@ -57,14 +46,6 @@ public class RunMojo extends AbstractMojo {
     /** Optional ISO-8601 instant: read only records with timestamps before it. */
     @Parameter(property = "streamguard.until")
     String until;
-
-    /** Where the report, {@code training_data/} and {@code quarantine/} are committed. */
-    @Parameter(property = "streamguard.outputDirectory", defaultValue = "${project.build.directory}/streamguard")
-    File outputDirectory;
-
-    /** Scratch space of the forked JVMs and the embedded broker's data. */
-    @Parameter(property = "streamguard.workDirectory", defaultValue = "${project.build.directory}/streamguard-work")
-    File workDirectory;
 
     /** Spark master URL of the job. */
     @Parameter(property = "streamguard.master", defaultValue = "local[*]")
@@ -97,10 +78,6 @@ public class RunMojo extends AbstractMojo {
     @Parameter(property = "streamguard.kafkaTimeoutMs", defaultValue = "30000")
     long kafkaTimeoutMs;
 
-    /** Extra options of the job's JVM, e.g. {@code -Xmx4g}. */
-    @Parameter(property = "streamguard.jvmArgs")
-    List<String> jvmArgs;
-
     /**
      * Spark settings of the job ({@code spark.executor.memory}, {@code spark.executor.cores}, ...). With a cluster
      * master the plugin adds {@code spark.submit.deployMode=client} and {@code spark.jars} (our jars and non-Spark
@@ -113,49 +90,24 @@ public class RunMojo extends AbstractMojo {
     @Parameter(property = "streamguard.embedded.events", defaultValue = "200000")
     long embeddedEvents;
 
-    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true, required = true)
-    RepositorySystemSession repositorySession;
-
-    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true, required = true)
-    List<RemoteRepository> remoteRepositories;
-
-    private final RepositorySystem repositorySystem;
-
     @Inject
     public RunMojo(RepositorySystem repositorySystem) {
-        this.repositorySystem = repositorySystem;
+        super(repositorySystem);
     }
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("streamguard.skip is set: skipping streamguard:run");
+        if (skipped("run")) {
             return;
         }
         RunRequest request = validate();
-        MavenConsole console = new MavenConsole(getLog());
-        StreamGuardRunner runner = new StreamGuardRunner(
-                new ClasspathResolver(repositorySystem, repositorySession, remoteRepositories),
-                PluginVersions.load(), console);
         try {
-            RunSummary.lines(runner.run(request)).forEach(getLog()::info);
+            RunSummary.lines(runner().run(request)).forEach(getLog()::info);
         } catch (JobFailedException e) {
-            Exception mapped = toMojoException(e);
-            if (mapped instanceof MojoFailureException failure) {
-                throw failure;
-            }
-            throw (MojoExecutionException) mapped;
+            rethrow(e);
         } catch (RuntimeException e) {
             throw new MojoExecutionException("streamguard:run failed: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * A job that failed on bad configuration, an unreachable broker, a missing topic or too little data fails the
-     * build ({@link MojoFailureException}); anything else is an error of StreamGuard ({@link MojoExecutionException}).
-     */
-    static Exception toMojoException(JobFailedException e) {
-        return e.isUserError() ? new MojoFailureException(e.getMessage(), e) : new MojoExecutionException(e.getMessage(), e);
     }
 
     /** Checks every parameter before anything starts; each message names the property and what it accepts. */
@@ -199,7 +151,7 @@ public class RunMojo extends AbstractMojo {
         }
         return new RunRequest(bootstrapServers, topic, maxEvents, mode, until, outputDirectory.toPath(),
                 master.trim(), kafkaProperties == null ? Map.of() : kafkaProperties, Duration.ofMillis(kafkaTimeoutMs),
-                contamination, numTrees, seed, reportTopN, jvmArgs == null ? List.of() : jvmArgs, embeddedEvents,
+                contamination, numTrees, seed, reportTopN, jvmArgs(), embeddedEvents,
                 workDirectory.toPath(), sparkConf == null ? Map.of() : sparkConf);
     }
 

@@ -1,0 +1,87 @@
+package io.streamguard.maven;
+
+import io.streamguard.plugin.PluginVersions;
+import io.streamguard.plugin.resolve.ClasspathResolver;
+import io.streamguard.plugin.run.JobFailedException;
+import io.streamguard.plugin.run.StreamGuardRunner;
+import java.io.File;
+import java.util.List;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.repository.RemoteRepository;
+
+/**
+ * What the goals that fork a JVM share: {@code skip}, the output and work directories, extra JVM options, and the
+ * Maven Resolver access that finds the forks' classpaths at run time.
+ */
+abstract class AbstractForkingMojo extends AbstractMojo {
+
+    /** Skips the goal. */
+    @Parameter(property = "streamguard.skip", defaultValue = "false")
+    boolean skip;
+
+    /** Where the goal's outputs are written. */
+    @Parameter(property = "streamguard.outputDirectory", defaultValue = "${project.build.directory}/streamguard")
+    File outputDirectory;
+
+    /** Scratch space of the forked JVMs and the embedded broker's data. */
+    @Parameter(property = "streamguard.workDirectory", defaultValue = "${project.build.directory}/streamguard-work")
+    File workDirectory;
+
+    /** Extra options of the forked JVM, e.g. {@code -Xmx4g}. */
+    @Parameter(property = "streamguard.jvmArgs")
+    List<String> jvmArgs;
+
+    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true, required = true)
+    RepositorySystemSession repositorySession;
+
+    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true, required = true)
+    List<RemoteRepository> remoteRepositories;
+
+    private final RepositorySystem repositorySystem;
+
+    AbstractForkingMojo(RepositorySystem repositorySystem) {
+        this.repositorySystem = repositorySystem;
+    }
+
+    ClasspathResolver resolver() {
+        return new ClasspathResolver(repositorySystem, repositorySession, remoteRepositories);
+    }
+
+    StreamGuardRunner runner() {
+        return new StreamGuardRunner(resolver(), PluginVersions.load(), new MavenConsole(getLog()));
+    }
+
+    List<String> jvmArgs() {
+        return jvmArgs == null ? List.of() : jvmArgs;
+    }
+
+    /** True (and logged) when {@code streamguard.skip} is set. */
+    boolean skipped(String goal) {
+        if (skip) {
+            getLog().info("streamguard.skip is set: skipping streamguard:" + goal);
+        }
+        return skip;
+    }
+
+    /**
+     * A job that failed on bad configuration, an unreachable broker, a missing topic or too little data fails the
+     * build ({@link MojoFailureException}); anything else is an error of StreamGuard ({@link MojoExecutionException}).
+     */
+    static Exception toMojoException(JobFailedException e) {
+        return e.isUserError() ? new MojoFailureException(e.getMessage(), e)
+                : new MojoExecutionException(e.getMessage(), e);
+    }
+
+    static void rethrow(JobFailedException e) throws MojoExecutionException, MojoFailureException {
+        Exception mapped = toMojoException(e);
+        if (mapped instanceof MojoFailureException failure) {
+            throw failure;
+        }
+        throw (MojoExecutionException) mapped;
+    }
+}
