@@ -81,17 +81,18 @@ public final class StreamGuardPipeline {
             // Scores must not depend on how AQE happened to merge partitions in this run.
             spark.conf().set("spark.sql.adaptive.coalescePartitions.enabled", false);
 
-            Dataset<Row> records = KafkaSliceSource.read(spark, config.bootstrapServers(), plan,
-                    config.kafkaProperties(), config.kafkaTimeout().toMillis());
-            Dataset<Row> parsed = EventParser.parse(records, config.maxRecordBytes())
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+            Dataset<Row> parsed;
             Map<String, Long> malformedByReason = new TreeMap<>();
             long eventsRead = 0;
             List<Row> countsByReason;
             try {
+                // Spark's source asks the broker for offsets when loading; the count is the only action that
+                // reads records: from here on the parsed records are cached.
+                Dataset<Row> records = KafkaSliceSource.read(spark, config.bootstrapServers(), plan,
+                        config.kafkaProperties(), config.kafkaTimeout().toMillis());
+                parsed = EventParser.parse(records, config.maxRecordBytes()).persist(StorageLevel.MEMORY_AND_DISK());
                 countsByReason = parsed.groupBy(EventParser.REJECT_REASON).count().collectAsList();
             } catch (Exception e) { // Spark throws its checked SparkException from Scala, undeclared
-                // The only action that touches Kafka: the parsed records are cached from here on.
                 throw ReadFailures.classify(e, config.bootstrapServers()).orElseThrow(() -> sneaky(e));
             }
             for (Row row : countsByReason) {

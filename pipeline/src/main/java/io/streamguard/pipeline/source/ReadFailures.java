@@ -26,6 +26,7 @@ public final class ReadFailures {
             if (t instanceof java.util.concurrent.TimeoutException
                     || t instanceof org.apache.kafka.common.errors.TimeoutException
                     || message.contains("Cannot fetch record for offset")
+                    || message.contains("Timed out waiting for a node assignment")
                     || message.contains("Failed to get records for")) {
                 return Optional.of(new StreamGuardException(StreamGuardException.EXIT_KAFKA,
                         "Lost the Kafka broker at " + bootstrapServers + " while reading the planned offset ranges ("
