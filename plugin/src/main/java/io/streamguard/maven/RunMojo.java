@@ -90,6 +90,17 @@ public class RunMojo extends AbstractForkingMojo {
     @Parameter(property = "streamguard.embedded.events", defaultValue = "200000")
     long embeddedEvents;
 
+    /** Share of the embedded data's users planted as anomalous, in (0, 1). */
+    @Parameter(property = "streamguard.embedded.anomalousShare", defaultValue = "0.05")
+    double embeddedAnomalousShare;
+
+    /**
+     * Behaviours planted in the embedded data: {@code brute_force}, {@code off_hours}, {@code exfiltration},
+     * {@code new_countries}, {@code suspicious_process}. Empty: all of them.
+     */
+    @Parameter(property = "streamguard.embedded.behaviours")
+    List<String> embeddedBehaviours;
+
     @Inject
     public RunMojo(RepositorySystem repositorySystem) {
         super(repositorySystem);
@@ -146,13 +157,25 @@ public class RunMojo extends AbstractForkingMojo {
                     "streamguard.embedded.events must be at least 1 to seed the embedded broker; was "
                             + embeddedEvents + ".");
         }
+        if (!(embeddedAnomalousShare > 0 && embeddedAnomalousShare < 1)) {
+            throw new MojoFailureException("streamguard.embedded.anomalousShare must be in (0, 1); was "
+                    + embeddedAnomalousShare + ".");
+        }
+        List<String> behaviours = embeddedBehaviours == null ? List.of() : embeddedBehaviours;
+        for (String b : behaviours) {
+            try {
+                io.streamguard.plugin.seed.SyntheticEvents.Behaviour.of(b);
+            } catch (IllegalArgumentException e) {
+                throw new MojoFailureException("streamguard.embedded.behaviours: " + e.getMessage() + ".");
+            }
+        }
         if (master == null || master.isBlank()) {
             throw new MojoFailureException("streamguard.master must be a Spark master URL such as local[*].");
         }
         return new RunRequest(bootstrapServers, topic, maxEvents, mode, until, outputDirectory.toPath(),
                 master.trim(), kafkaProperties == null ? Map.of() : kafkaProperties, Duration.ofMillis(kafkaTimeoutMs),
                 contamination, numTrees, seed, reportTopN, jvmArgs(), embeddedEvents,
-                workDirectory.toPath(), sparkConf == null ? Map.of() : sparkConf);
+                workDirectory.toPath(), sparkConf == null ? Map.of() : sparkConf, embeddedAnomalousShare, behaviours);
     }
 
     private static void parseInstant(String property, String value, String accepted) throws MojoFailureException {

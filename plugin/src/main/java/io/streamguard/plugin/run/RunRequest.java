@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param bootstrapServers the user's brokers, or null to start and seed an embedded broker
  * @param embeddedEvents events seeded into the embedded broker's topic
+ * @param embeddedAnomalousShare share of the embedded data's users planted as anomalous
+ * @param embeddedBehaviours behaviours planted (ids such as {@code brute_force}); empty = all
  * @param workDirectory scratch space of the forks (argument files, logs, the embedded broker's data)
  */
 public record RunRequest(
@@ -29,12 +31,25 @@ public record RunRequest(
         List<String> jvmArgs,
         long embeddedEvents,
         Path workDirectory,
-        Map<String, String> sparkConf) {
+        Map<String, String> sparkConf,
+        double embeddedAnomalousShare,
+        List<String> embeddedBehaviours) {
 
     public RunRequest {
         kafkaProperties = Map.copyOf(kafkaProperties);
         jvmArgs = List.copyOf(jvmArgs);
         sparkConf = Map.copyOf(sparkConf);
+        embeddedBehaviours = List.copyOf(embeddedBehaviours);
+    }
+
+    /** The generator's defaults for the embedded broker's events. */
+    public RunRequest(String bootstrapServers, String topic, long maxEvents, String startFrom, String until,
+                      Path outputDirectory, String master, Map<String, String> kafkaProperties, Duration kafkaTimeout,
+                      double contamination, int numTrees, long seed, int reportTopN, List<String> jvmArgs,
+                      long embeddedEvents, Path workDirectory, Map<String, String> sparkConf) {
+        this(bootstrapServers, topic, maxEvents, startFrom, until, outputDirectory, master, kafkaProperties,
+                kafkaTimeout, contamination, numTrees, seed, reportTopN, jvmArgs, embeddedEvents, workDirectory,
+                sparkConf, 0.05, List.of());
     }
 
     /** Without Spark settings. */
@@ -44,7 +59,7 @@ public record RunRequest(
                       long embeddedEvents, Path workDirectory) {
         this(bootstrapServers, topic, maxEvents, startFrom, until, outputDirectory, master, kafkaProperties,
                 kafkaTimeout, contamination, numTrees, seed, reportTopN, jvmArgs, embeddedEvents, workDirectory,
-                Map.of());
+                Map.of(), 0.05, List.of());
     }
 
     /** A master other than {@code local[...]}: the application's jars must be shipped to the executors. */

@@ -73,10 +73,19 @@ public final class StreamGuardRunner {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerClasspath(),
                 request.workDirectory().resolve("broker"), Map.of(), console)) {
             broker.createTopic(request.topic(), 4, Map.of());
-            SyntheticEvents events = new SyntheticEvents(SyntheticEvents.Config.defaults(request.embeddedEvents()));
+            SyntheticEvents events = new SyntheticEvents(syntheticConfig(request));
             long seeded = TopicSeeder.seed(broker.bootstrapServers(), Map.of(), request.topic(), events, console);
             return runJob(request, broker.bootstrapServers(), classpath, events.groundTruth(), seeded);
         }
+    }
+
+    static SyntheticEvents.Config syntheticConfig(RunRequest request) {
+        SyntheticEvents.Config defaults = SyntheticEvents.Config.defaults(request.embeddedEvents());
+        List<SyntheticEvents.Behaviour> behaviours = request.embeddedBehaviours().isEmpty()
+                ? List.of(SyntheticEvents.Behaviour.values())
+                : request.embeddedBehaviours().stream().map(SyntheticEvents.Behaviour::of).toList();
+        return new SyntheticEvents.Config(defaults.events(), defaults.seed(), defaults.end(), defaults.span(),
+                request.embeddedAnomalousShare(), behaviours);
     }
 
     private Outcome runJob(RunRequest request, String bootstrapServers, List<Path> classpath, GroundTruth truth,

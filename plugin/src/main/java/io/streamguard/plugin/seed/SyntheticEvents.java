@@ -25,16 +25,44 @@ public final class SyntheticEvents {
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /** From an id such as {@code brute_force}. */
+        public static Behaviour of(String id) {
+            for (Behaviour b : values()) {
+                if (b.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
+                    return b;
+                }
+            }
+            throw new IllegalArgumentException("unknown behaviour '" + id + "'; known: "
+                    + java.util.Arrays.stream(values()).map(Behaviour::id).toList());
+        }
     }
 
     /**
      * @param events exactly this many events are generated
      * @param end the generated activity ends at this instant and spans {@code span} before it
-     * @param anomalousShare share of users made anomalous (at least one user per behaviour)
+     * @param anomalousShare share of users made anomalous (at least one user per planted behaviour)
+     * @param behaviours the behaviours planted, in turn over the anomalous users
      */
-    public record Config(long events, long seed, Instant end, Duration span, double anomalousShare) {
+    public record Config(long events, long seed, Instant end, Duration span, double anomalousShare,
+                         List<Behaviour> behaviours) {
 
         public static final Instant DEFAULT_END = Instant.parse("2026-01-01T00:00:00Z");
+
+        public Config {
+            if (behaviours.isEmpty()) {
+                throw new IllegalArgumentException("plant at least one behaviour");
+            }
+            if (!(anomalousShare > 0 && anomalousShare < 1)) {
+                throw new IllegalArgumentException("anomalousShare must be in (0, 1), was " + anomalousShare);
+            }
+            behaviours = List.copyOf(behaviours);
+        }
+
+        /** Every behaviour. */
+        public Config(long events, long seed, Instant end, Duration span, double anomalousShare) {
+            this(events, seed, end, span, anomalousShare, List.of(Behaviour.values()));
+        }
 
         public static Config defaults(long events) {
             return new Config(events, 42, DEFAULT_END, Duration.ofDays(7), 0.05);
@@ -77,7 +105,7 @@ public final class SyntheticEvents {
         this.config = config;
         Random random = new Random(config.seed());
         int userCount = (int) Math.max(20, Math.min(5_000, config.events() / 400));
-        int anomalous = Math.max(Behaviour.values().length, (int) Math.round(userCount * config.anomalousShare()));
+        int anomalous = Math.max(config.behaviours().size(), (int) Math.round(userCount * config.anomalousShare()));
         // Which users are planted is random too, so names say nothing.
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < userCount; i++) {
@@ -86,7 +114,7 @@ public final class SyntheticEvents {
         java.util.Collections.shuffle(order, random);
         Behaviour[] planted = new Behaviour[userCount];
         for (int k = 0; k < anomalous; k++) {
-            planted[order.get(k)] = Behaviour.values()[k % Behaviour.values().length];
+            planted[order.get(k)] = config.behaviours().get(k % config.behaviours().size());
         }
         users = new ArrayList<>(userCount);
         cumulativeWeight = new double[userCount];
