@@ -3,9 +3,6 @@ package io.streamguard.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -45,19 +42,12 @@ public record Evaluation(
     public record BehaviourScore(@JsonProperty("users") long users, @JsonProperty("auroc") Double auroc) {
     }
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     public byte[] toBytes() {
-        try {
-            return MAPPER.writeValueAsBytes(this);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return ReportJson.write(this);
     }
 
     public static Evaluation read(InputStream in) throws IOException {
-        return MAPPER.readValue(in, Evaluation.class);
+        return ReportJson.read(in, Evaluation.class);
     }
 
     /** NaN (undefined) becomes null in JSON. */

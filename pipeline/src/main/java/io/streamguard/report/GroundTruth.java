@@ -1,9 +1,6 @@
 package io.streamguard.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -26,19 +23,12 @@ public record GroundTruth(
     public record PlantedUser(@JsonProperty("user") String user, @JsonProperty("behaviour") String behaviour) {
     }
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     public byte[] toBytes() {
-        try {
-            return MAPPER.writeValueAsBytes(this);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return ReportJson.write(this);
     }
 
     public static GroundTruth read(InputStream in) throws IOException {
-        return MAPPER.readValue(in, GroundTruth.class);
+        return ReportJson.read(in, GroundTruth.class);
     }
 
     public static GroundTruth read(java.nio.file.Path file) throws IOException {

@@ -25,11 +25,20 @@ public final class ReportJson {
     }
 
     public static byte[] toBytes(AnomalyReport report) {
+        return write(report);
+    }
+
+    /** Any of this package's files ({@link Evaluation}, {@link GroundTruth}) as indented JSON. */
+    static byte[] write(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(report);
+            return MAPPER.writeValueAsBytes(value);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialize the anomaly report", e);
+            throw new UncheckedIOException("cannot serialize " + value.getClass().getSimpleName(), e);
         }
+    }
+
+    static <T> T read(InputStream in, Class<T> type) throws IOException {
+        return MAPPER.readValue(in, type);
     }
 
     public static AnomalyReport read(InputStream in) throws IOException {
