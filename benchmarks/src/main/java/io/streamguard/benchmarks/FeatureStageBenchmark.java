@@ -70,6 +70,6 @@ public class FeatureStageBenchmark {
 
     @Benchmark
     public long parseAndFeatures() {
-        return UserFeatures.compute(EventParser.events(EventParser.parse(records, 512 * 1024)), 1).count();
+        return UserFeatures.compute(EventParser.events(EventParser.parse(records, 512 * 1024)), 1, events).count();
     }
 }

@@ -107,7 +107,8 @@ public final class StreamGuardPipeline {
             LOG.info("Read {} records ({} malformed{}) in {} ms", eventsRead, malformed,
                     malformed == 0 ? "" : ", by reason " + malformedByReason, readMs);
 
-            Dataset<Row> features = UserFeatures.compute(EventParser.events(parsed), shufflePartitions)
+            Dataset<Row> features = UserFeatures.compute(EventParser.events(parsed), shufflePartitions,
+                            eventsRead - malformed)
                     .sortWithinPartitions("user")
                     .persist(StorageLevel.MEMORY_AND_DISK());
             long users = features.count();
@@ -199,8 +200,8 @@ public final class StreamGuardPipeline {
         try (OutputStream out = committer.fileSystem().create(committer.staged(GroundTruth.FILE), true)) {
             out.write(truth.toBytes());
         }
-        LOG.info("Against the ground truth: AUROC {}, precision in the top {}: {}", evaluation.auroc(),
-                evaluation.k(), evaluation.precisionAtK());
+        LOG.info(String.format(java.util.Locale.ROOT, "Against the ground truth: AUROC %.4f, precision in the top %d: "
+                + "%.2f", evaluation.auroc(), evaluation.k(), evaluation.precisionAtK()));
     }
 
     private static RuntimeException sneaky(Exception e) {

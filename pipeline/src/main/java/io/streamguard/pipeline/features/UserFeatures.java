@@ -1,25 +1,31 @@
 package io.streamguard.pipeline.features;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.log2;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.stddev_pop;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.streamguard.pipeline.source.SecurityEventSchema;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,6 +50,9 @@ public final class UserFeatures {
     /** Consecutive events of one user closer than this many seconds are a burst. */
     public static final double BURST_INTERVAL_SECONDS = 10.0;
 
+    /** A process or domain seen in fewer than this share of all events is rare. */
+    public static final double RARE_SHARE = 0.001;
+
     /** Every feature column, in the order the detector assembles them. */
     public static final List<String> FEATURE_COLUMNS = featureColumns();
 
@@ -63,8 +72,14 @@ public final class UserFeatures {
         names.addAll(List.of(
                 "hour_entropy", "top_ip_share", "single_use_ip_rate",
                 "mean_interval_s", "stddev_interval_s", "burst_rate",
-                "log_total_bytes", "log_max_bytes"));
+                "log_total_bytes", "log_max_bytes", "rare_process_rate", "rare_domain_rate"));
         return List.copyOf(names);
+    }
+
+    /** 1.0 when the value is present and not among the common ones, else 0.0. */
+    private static Column rare(Column value, Set<String> common) {
+        Column isCommon = common.isEmpty() ? lit(false) : value.isin(common.toArray());
+        return when(value.isNotNull().and(not(isCommon)), 1.0).otherwise(0.0);
     }
 
     public static String eventTypeColumn(String eventType) {
@@ -72,12 +87,34 @@ public final class UserFeatures {
     }
 
     /**
+     * Per-user features, with processes and domains judged rare against all users' events: a value seen in fewer
+     * than {@link #RARE_SHARE} of {@code totalEvents} (and at least twice) is rare. The common values are found by
+     * one small aggregation whose result (at most 1/{@code RARE_SHARE} values per column) is collected, so the
+     * per-user stage still shuffles once.
+     *
      * @param events accepted events ({@code user, timestamp, event_type, source_ip, destination_ip, status,
      *     threat_score, geo_location, process_name, domain, bytes_transferred, partition, offset})
      * @param shufflePartitions partitions of the one shuffle, sized to the data by the caller
      * @return one row per user: {@code user} then {@link #FEATURE_COLUMNS}, all doubles
      */
-    public static Dataset<Row> compute(Dataset<Row> events, int shufflePartitions) {
+    public static Dataset<Row> compute(Dataset<Row> events, int shufflePartitions, long totalEvents) {
+        long minCount = Math.max(2, (long) Math.ceil(totalEvents * RARE_SHARE));
+        Set<String> commonProcesses = new HashSet<>();
+        Set<String> commonDomains = new HashSet<>();
+        Dataset<Row> values = events.select(explode(array(
+                struct(lit("p").as("kind"), col("process_name").as("value")),
+                struct(lit("d").as("kind"), col("domain").as("value")))).as("v"))
+                .where(col("v.value").isNotNull())
+                .groupBy(col("v.kind").as("kind"), col("v.value").as("value")).count()
+                .where(col("count").geq(minCount));
+        for (Row r : values.collectAsList()) {
+            (r.getString(0).equals("p") ? commonProcesses : commonDomains).add(r.getString(1));
+        }
+        return compute(events, shufflePartitions, commonProcesses, commonDomains);
+    }
+
+    static Dataset<Row> compute(Dataset<Row> events, int shufflePartitions, Set<String> commonProcesses,
+                                Set<String> commonDomains) {
         Column hour = pmod(floor(col("timestamp").divide(3_600_000L)), lit(24));
         Column day = floor(col("timestamp").divide(86_400_000L));
         Dataset<Row> byUser = events
@@ -120,6 +157,8 @@ public final class UserFeatures {
                 stddev_pop("interval_s").as("stddev_interval_s"),
                 sum(when(col("interval_s").lt(BURST_INTERVAL_SECONDS), 1).otherwise(0)).as("bursts"),
                 count("interval_s").as("intervals"),
+                avg(rare(col("process_name"), commonProcesses)).as("rare_process_rate"),
+                avg(rare(col("domain"), commonDomains)).as("rare_domain_rate"),
                 sum(coalesce(col("bytes_transferred"), lit(0L))).as("total_bytes"),
                 max(coalesce(col("bytes_transferred"), lit(0L))).as("max_bytes")));
         for (String type : SecurityEventSchema.EVENT_TYPES) {
@@ -160,6 +199,8 @@ public final class UserFeatures {
                 .otherwise(0.0).as("burst_rate"));
         out.add(log1p(col("total_bytes").cast("double")).as("log_total_bytes"));
         out.add(log1p(col("max_bytes").cast("double")).as("log_max_bytes"));
+        out.add(col("rare_process_rate"));
+        out.add(col("rare_domain_rate"));
         return perUser.select(out.toArray(Column[]::new));
     }
 }

@@ -32,7 +32,7 @@ class UserFeaturesTest {
                 .add(KafkaRecords.event("alice", Instant.parse("2026-01-06T10:00:00Z").toEpochMilli(),
                         "file_access", "1.1.1.1", "success", 0.1, "US", 1000));
         Dataset<Row> events = EventParser.events(EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20));
-        features = UserFeatures.compute(events, 2);
+        features = UserFeatures.compute(events, 2, 5);
         byUser = new HashMap<>();
         for (Row r : features.collectAsList()) {
             byUser.put(r.getString(0), r);
@@ -84,6 +84,8 @@ class UserFeaturesTest {
         expected.put("burst_rate", 1.0 / 3);
         expected.put("log_total_bytes", Math.log1p(1200));
         expected.put("log_max_bytes", Math.log1p(1000));
+        expected.put("rare_process_rate", 0.0);   // every event runs bash: 5 of 5, common
+        expected.put("rare_domain_rate", 0.0);
         assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(UserFeatures.FEATURE_COLUMNS);
         expected.forEach((column, value) -> assertThat(f("alice", column)).as(column).isCloseTo(value, within(1e-9)));
     }
@@ -101,6 +103,26 @@ class UserFeaturesTest {
         assertThat(f("bob", "stddev_interval_s")).isZero();
         assertThat(f("bob", "burst_rate")).isZero();
         assertThat(f("bob", "log_total_bytes")).isCloseTo(Math.log1p(5000), within(1e-12));
+    }
+
+    @Test
+    void processesAndDomainsSeenByFewEventsAreRare() {
+        KafkaRecords records = new KafkaRecords();
+        for (int i = 0; i < 4; i++) {
+            records.add(KafkaRecords.event("carol", T0 + i * 60_000L, "process_execution", "1.1.1.1", "success", 0.1,
+                    "US", 10));
+        }
+        // one event whose process and domain no other event has
+        records.add(KafkaRecords.event("dave", T0, "process_execution", "2.2.2.2", "success", 0.1, "US", 10)
+                .replace("\"bash\"", "\"mimikatz.exe\"").replace("example.com", "qzxkvbnwe.xyz"));
+        Dataset<Row> events = EventParser.events(EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20));
+        Map<String, Row> rows = new HashMap<>();
+        for (Row r : UserFeatures.compute(events, 1, 5).collectAsList()) {
+            rows.put(r.getString(0), r);
+        }
+        assertThat(rows.get("dave").getDouble(rows.get("dave").fieldIndex("rare_process_rate"))).isEqualTo(1.0);
+        assertThat(rows.get("dave").getDouble(rows.get("dave").fieldIndex("rare_domain_rate"))).isEqualTo(1.0);
+        assertThat(rows.get("carol").getDouble(rows.get("carol").fieldIndex("rare_process_rate"))).isZero();
     }
 
     @Test
