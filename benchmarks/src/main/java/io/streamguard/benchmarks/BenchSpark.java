@@ -1,5 +1,7 @@
 package io.streamguard.benchmarks;
 
+import io.streamguard.pipeline.LocalSpark;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /** The Spark session of one benchmark trial, configured like the job's local mode. */
@@ -12,16 +14,9 @@ final class BenchSpark {
     }
 
     static SparkSession start() {
-        SparkSession spark = SparkSession.builder()
-                .master(System.getProperty("streamguard.bench.master", "local[2]"))
-                .appName("streamguard-benchmark")
-                .config("spark.ui.enabled", "false")
-                .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.sql.session.timeZone", "UTC")
-                .config("spark.sql.shuffle.partitions", "4")
-                .getOrCreate();
+        SparkSession spark = LocalSpark.builder("streamguard-benchmark",
+                System.getProperty("streamguard.bench.master", "local[2]"),
+                Map.of("spark.sql.shuffle.partitions", "4")).getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         return spark;
     }

@@ -5,7 +5,6 @@ import io.streamguard.plugin.StandaloneResolver;
 import io.streamguard.plugin.broker.EmbeddedKafkaBroker;
 import io.streamguard.plugin.run.StreamGuardRunner;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -145,7 +144,6 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     }
 
     private static List<Path> brokerClasspath;
-    private static List<Path> jobClasspath;
 
     /** Resolved once per test JVM. */
     static synchronized List<Path> brokerClasspath() {
@@ -157,9 +155,5 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     static StreamGuardRunner runner() {
         return new StreamGuardRunner(StandaloneResolver.create(), PluginVersions.load(), StandaloneResolver.console());
-    }
-
-    static Duration timeout() {
-        return Duration.ofSeconds(30);
     }
 }

@@ -58,29 +58,17 @@ public final class StreamGuardJob {
      * mode; on a cluster, what {@code spark-submit} and the cluster configure wins.
      */
     static SparkSession session(JobConfig config) {
-        SparkSession.Builder builder = SparkSession.builder().appName("StreamGuard");
         String master = config.master() != null ? config.master() : System.getProperty("spark.master");
+        if (master == null || master.toLowerCase(Locale.ROOT).startsWith("local")) {
+            return LocalSpark.builder("StreamGuard", master == null ? "local[*]" : master, config.sparkConf())
+                    .getOrCreate();
+        }
+        SparkSession.Builder builder = SparkSession.builder().appName("StreamGuard")
+                .config("spark.sql.session.timeZone", "UTC");
         if (config.master() != null) {
             builder.master(config.master());
         }
-        builder.config("spark.sql.session.timeZone", "UTC");
-        // The user's settings (executor memory, spark.jars for a cluster, ...) before local defaults are decided.
         config.sparkConf().forEach(builder::config);
-        if (master == null || master.toLowerCase(Locale.ROOT).startsWith("local")) {
-            if (master == null) {
-                builder.master("local[*]");
-            }
-            localDefault(builder, config, "spark.ui.enabled", "false");
-            localDefault(builder, config, "spark.ui.showConsoleProgress", "false");
-            localDefault(builder, config, "spark.driver.host", "127.0.0.1");
-            localDefault(builder, config, "spark.driver.bindAddress", "127.0.0.1");
-        }
         return builder.getOrCreate();
-    }
-
-    private static void localDefault(SparkSession.Builder builder, JobConfig config, String key, String value) {
-        if (!config.sparkConf().containsKey(key)) {
-            builder.config(key, value);
-        }
     }
 }

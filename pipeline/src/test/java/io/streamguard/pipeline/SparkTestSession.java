@@ -15,16 +15,8 @@ public final class SparkTestSession {
 
     public static synchronized SparkSession get() {
         if (session == null) {
-            session = SparkSession.builder()
-                    .master("local[2]")
-                    .appName("streamguard-tests")
-                    .config("spark.ui.enabled", "false")
-                    .config("spark.ui.showConsoleProgress", "false")
-                    .config("spark.driver.host", "127.0.0.1")
-                    .config("spark.driver.bindAddress", "127.0.0.1")
-                    .config("spark.sql.session.timeZone", "UTC")
-                    .config("spark.sql.shuffle.partitions", "2")
-                    .getOrCreate();
+            session = LocalSpark.builder("streamguard-tests", "local[2]",
+                    java.util.Map.of("spark.sql.shuffle.partitions", "2")).getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
         }
         return session;

@@ -6,7 +6,6 @@ import io.streamguard.plugin.run.JobFailedException;
 import io.streamguard.plugin.run.StreamGuardRunner;
 import java.io.File;
 import java.util.List;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -15,18 +14,11 @@ import org.eclipse.aether.RepositorySystemSession;
 import org.eclipse.aether.repository.RemoteRepository;
 
 /**
- * What the goals that fork a JVM share: {@code skip}, the output and work directories, extra JVM options, and the
+ * What the goals that fork a JVM share besides {@code skip} and the output directory: the work directory, extra JVM
+ * options, and the
  * Maven Resolver access that finds the forks' classpaths at run time.
  */
-abstract class AbstractForkingMojo extends AbstractMojo {
-
-    /** Skips the goal. */
-    @Parameter(property = "streamguard.skip", defaultValue = "false")
-    boolean skip;
-
-    /** Where the goal's outputs are written. */
-    @Parameter(property = "streamguard.outputDirectory", defaultValue = "${project.build.directory}/streamguard")
-    File outputDirectory;
+abstract class AbstractForkingMojo extends AbstractStreamGuardMojo {
 
     /** Scratch space of the forked JVMs and the embedded broker's data. */
     @Parameter(property = "streamguard.workDirectory", defaultValue = "${project.build.directory}/streamguard-work")
@@ -58,14 +50,6 @@ abstract class AbstractForkingMojo extends AbstractMojo {
 
     List<String> jvmArgs() {
         return jvmArgs == null ? List.of() : jvmArgs;
-    }
-
-    /** True (and logged) when {@code streamguard.skip} is set. */
-    boolean skipped(String goal) {
-        if (skip) {
-            getLog().info("streamguard.skip is set: skipping streamguard:" + goal);
-        }
-        return skip;
     }
 
     /**

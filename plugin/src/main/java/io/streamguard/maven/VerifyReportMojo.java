@@ -7,7 +7,6 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -20,15 +19,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Every violation is listed with the field, the expected and the actual value. Runs in Maven's JVM without Spark.
  */
 @Mojo(name = "verify-report", aggregator = true, threadSafe = true, defaultPhase = LifecyclePhase.VERIFY)
-public class VerifyReportMojo extends AbstractMojo {
-
-    /** Skips the goal. */
-    @Parameter(property = "streamguard.skip", defaultValue = "false")
-    boolean skip;
-
-    /** The directory {@code streamguard:run} wrote to. */
-    @Parameter(property = "streamguard.outputDirectory", defaultValue = "${project.build.directory}/streamguard")
-    File outputDirectory;
+public class VerifyReportMojo extends AbstractStreamGuardMojo {
 
     /** The report to check; default {@code anomaly_report.json} in {@link #outputDirectory}. */
     @Parameter(property = "streamguard.report")
@@ -60,8 +51,7 @@ public class VerifyReportMojo extends AbstractMojo {
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("streamguard.skip is set: skipping streamguard:verify-report");
+        if (skipped("verify-report")) {
             return;
         }
         if (maxAnomalyRate != null && (maxAnomalyRate < 0 || maxAnomalyRate > 1)) {

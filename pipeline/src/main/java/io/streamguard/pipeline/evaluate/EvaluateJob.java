@@ -233,12 +233,8 @@ public final class EvaluateJob {
     }
 
     private static SparkSession session(Map<String, String> o) {
-        return SparkSession.builder().appName("StreamGuard evaluate")
-                .master(o.getOrDefault("master", "local[*]"))
-                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.sql.shuffle.partitions", "2")
-                .getOrCreate();
+        return io.streamguard.pipeline.LocalSpark.builder("StreamGuard evaluate",
+                o.getOrDefault("master", "local[*]"), Map.of("spark.sql.shuffle.partitions", "2")).getOrCreate();
     }
 
     private static Map<String, String> options(String[] args) {

@@ -179,11 +179,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Whether the broker process is still running. */
-    public boolean isAlive() {
-        return process.process().isAlive();
-    }
-
     /** Kills the broker at once, as a crash would (for fault tests). */
     public void kill() {
         process.process().destroyForcibly();

@@ -1,7 +1,6 @@
 package io.streamguard.plugin.run;
 
 import io.streamguard.report.Evaluation;
-import io.streamguard.report.GroundTruth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -75,9 +74,5 @@ public final class EvaluationRunner {
 
     private static String fmt(Double d) {
         return d == null ? "n/a" : String.format(Locale.ROOT, "%.4f", d);
-    }
-
-    static Path defaultGroundTruth(Path outputDirectory) {
-        return outputDirectory.resolve(GroundTruth.FILE);
     }
 }
