@@ -34,7 +34,8 @@ public record JobConfig(
         int reportTopN,
         int maxRecordBytes,
         String groundTruth,
-        Map<String, String> sparkConf) {
+        Map<String, String> sparkConf,
+        boolean exitWithParent) {
 
     public static final String DEFAULT_TOPIC = "security-events";
     public static final long DEFAULT_MAX_EVENTS = 10_000;
@@ -46,6 +47,9 @@ public record JobConfig(
     public static final int DEFAULT_MAX_RECORD_BYTES = 512 * 1024;
     public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Ends the secrets block on standard input; {@link java.util.Properties#store} never writes such a line. */
+    public static final String END_OF_SECRETS = "--end-of-secrets--";
+
     public static final String USAGE = String.join("\n",
             "Usage: StreamGuardJob --bootstrap-servers HOST:PORT --output DIR [options]",
             "  --topic NAME                 topic of security events (default " + DEFAULT_TOPIC + ")",
@@ -56,6 +60,10 @@ public record JobConfig(
             "  --conf KEY=VALUE             Spark setting (spark.executor.memory=4g, spark.jars=...); repeatable",
             "  --kafka-property KEY=VALUE   Kafka client property (SASL/SSL...); repeatable; values never logged",
             "  --kafka-properties-file F    Kafka client properties file (keeps secrets off the command line)",
+            "  --secrets stdin              read secret settings from standard input (to its end or a line "
+                    + END_OF_SECRETS + "):",
+            "                               properties kafka.KEY (Kafka client), spark.KEY (Spark), system.KEY (JVM)",
+            "  --exit-with-parent true      exit when standard input closes (the plugin's fork: Maven is gone)",
             "  --kafka-timeout-ms MS        how long to wait for the broker (default " + DEFAULT_KAFKA_TIMEOUT.toMillis() + ")",
             "  --contamination F            expected share of anomalous users, (0, 0.5] (default " + DEFAULT_CONTAMINATION + ")",
             "  --num-trees N                isolation trees (default " + DEFAULT_NUM_TREES + ")",
@@ -70,8 +78,13 @@ public record JobConfig(
         sparkConf = Map.copyOf(sparkConf);
     }
 
-    /** Parses {@code --name value} / {@code --name=value} arguments. */
+    /** Parses {@code --name value} / {@code --name=value} arguments; {@code --secrets stdin} reads System.in. */
     public static JobConfig parse(String[] args) {
+        return parse(args, System.in);
+    }
+
+    /** Like {@link #parse(String[])}, with the stream that {@code --secrets stdin} reads. */
+    public static JobConfig parse(String[] args, java.io.InputStream stdin) {
         Map<String, String> single = new LinkedHashMap<>();
         Map<String, String> kafka = new LinkedHashMap<>();
         Map<String, String> spark = new LinkedHashMap<>();
@@ -122,6 +135,18 @@ public record JobConfig(
         if (propertiesFile != null) {
             Map<String, String> fromFile = loadProperties(propertiesFile);
             fromFile.forEach(kafka::putIfAbsent);
+        }
+        String secrets = single.remove("secrets");
+        if (secrets != null) {
+            if (!secrets.equals("stdin")) {
+                throw StreamGuardException.badConfig("--secrets accepts only 'stdin'; was '" + secrets + "'.");
+            }
+            readSecrets(stdin, kafka, spark);
+        }
+        String exitWithParent = single.remove("exit-with-parent");
+        if (exitWithParent != null && !exitWithParent.equals("true") && !exitWithParent.equals("false")) {
+            throw StreamGuardException.badConfig("--exit-with-parent must be true or false; was '" + exitWithParent
+                    + "'.");
         }
         String bootstrap = required(single, "bootstrap-servers");
         String output = required(single, "output");
@@ -181,7 +206,40 @@ public record JobConfig(
         }
         return new JobConfig(bootstrap, topic, maxEvents, take, from, until, output, master, kafka,
                 Duration.ofMillis(timeoutMs), contamination, numTrees, maxSamples, seed, topN, maxRecordBytes,
-                groundTruth, spark);
+                groundTruth, spark, "true".equals(exitWithParent));
+    }
+
+    /**
+     * Reads the secrets block: Kafka client properties ({@code kafka.}), Spark settings ({@code spark.}) and JVM
+     * system properties ({@code system.}, set here, before anything reads them). Values are never echoed.
+     */
+    private static void readSecrets(java.io.InputStream stdin, Map<String, String> kafka, Map<String, String> spark) {
+        StringBuilder block = new StringBuilder();
+        try {
+            java.io.BufferedReader reader = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(stdin, java.nio.charset.StandardCharsets.UTF_8));
+            String line;
+            while ((line = reader.readLine()) != null && !line.equals(END_OF_SECRETS)) {
+                block.append(line).append('\n');
+            }
+            java.util.Properties props = new java.util.Properties();
+            props.load(new java.io.StringReader(block.toString()));
+            for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
+                String value = props.getProperty(key);
+                if (key.startsWith("kafka.") && key.length() > 6) {
+                    kafka.put(key.substring(6), value);
+                } else if (key.startsWith("spark.")) {
+                    spark.put(key, value);
+                } else if (key.startsWith("system.") && key.length() > 7) {
+                    System.setProperty(key.substring(7), value);
+                } else {
+                    throw StreamGuardException.badConfig("--secrets stdin: '" + key + "' starts with neither kafka., "
+                            + "spark. nor system.");
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw StreamGuardException.badConfig("--secrets stdin: cannot read standard input: " + e.getMessage());
+        }
     }
 
     /** How the read was bounded, in words for the report and the log. */

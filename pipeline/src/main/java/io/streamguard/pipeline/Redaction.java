@@ -12,11 +12,14 @@ public final class Redaction {
     private Redaction() {
     }
 
-    /** True for Kafka/Spark property names whose values are secrets. */
+    /**
+     * True for Kafka/Spark/JVM property names whose values may be secrets: they contain password, secret, key,
+     * token, jaas, credential or private ({@code key.serializer} and {@code key.deserializer} name classes).
+     */
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("token")
-                || k.contains("credential") || k.endsWith(".key") || k.contains("keystore.key")
+                || k.contains("credential") || (k.contains("key") && !k.endsWith("serializer"))
                 || k.contains("private");
     }
 

@@ -27,6 +27,9 @@ public final class StreamGuardJob {
                 return;
             }
             JobConfig config = JobConfig.parse(args);
+            if (config.exitWithParent()) {
+                ParentWatch.exitWhenClosed(System.in, "the StreamGuard job");
+            }
             LOG.info("StreamGuard {} starting: {}", StreamGuardPipeline.version(), config);
             SparkSession spark = session(config);
             try {

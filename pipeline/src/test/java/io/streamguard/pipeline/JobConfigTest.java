@@ -69,4 +69,29 @@ class JobConfigTest {
         System.arraycopy(extra, 0, args, 4, extra.length);
         return JobConfig.parse(args);
     }
+
+    @Test
+    void secretsComeFromStandardInputUpToTheirEndLineAndNeverShow() {
+        String block = "kafka.sasl.jaas.config=PlainLoginModule required password\\=\"hunter2\";\n"
+                + "spark.ssl.keyPassword=hunter3\n"
+                + "system.streamguard.test.trustStorePassword=hunter4\n"
+                + JobConfig.END_OF_SECRETS + "\n"
+                + "what follows is the parent's pipe, not secrets\n";
+        JobConfig c = JobConfig.parse(new String[] {"--bootstrap-servers", "b:1", "--output", "o", "--secrets", "stdin",
+            "--exit-with-parent", "true"}, new java.io.ByteArrayInputStream(
+                block.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(c.kafkaProperties()).containsEntry("sasl.jaas.config", "PlainLoginModule required password=\"hunter2\";");
+        assertThat(c.sparkConf()).containsEntry("spark.ssl.keyPassword", "hunter3").hasSize(1);
+        assertThat(System.getProperty("streamguard.test.trustStorePassword")).isEqualTo("hunter4");
+        assertThat(c.exitWithParent()).isTrue();
+        assertThat(c.toString()).doesNotContain("hunter");
+    }
+
+    @Test
+    void aSecretOfUnknownKindIsRefusedByNameOnly() {
+        assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap-servers", "b:1", "--output", "o",
+            "--secrets", "stdin"}, new java.io.ByteArrayInputStream("password=hunter2\n".getBytes())))
+                .hasMessageContaining("'password' starts with neither kafka., spark. nor system.")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+    }
 }

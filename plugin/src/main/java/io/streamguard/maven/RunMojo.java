@@ -3,6 +3,7 @@ package io.streamguard.maven;
 import io.streamguard.plugin.run.JobFailedException;
 import io.streamguard.plugin.run.RunRequest;
 import io.streamguard.plugin.run.RunSummary;
+import io.streamguard.plugin.run.Secrets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -68,18 +69,36 @@ public class RunMojo extends AbstractForkingMojo {
     int reportTopN;
 
     /**
-     * Kafka client properties (SASL, SSL, ...). Passed to the job in an owner-only file, never on its command line,
-     * and never logged or written to the report.
+     * Kafka client properties (SASL, SSL, ...). Never give a secret here as a literal or as {@code ${env.X}}: Maven
+     * prints parameters with {@code -X} and interpolates them into the effective POM. Give {@code env:NAME} instead
+     * (the plugin reads the variable itself), or use {@link #kafkaPropertiesFile}. The job gets them on its standard
+     * input: on no command line, in no file, log or report.
      */
     @Parameter
     Map<String, String> kafkaProperties;
+
+    /**
+     * A properties file of Kafka client properties that the plugin reads itself (only its path is a parameter);
+     * entries of {@link #kafkaProperties} win over it. Values may be {@code env:NAME} too.
+     */
+    @Parameter(property = "streamguard.kafkaPropertiesFile")
+    java.io.File kafkaPropertiesFile;
+
+    /**
+     * Deadline of the whole job fork: an ISO-8601 duration ({@code PT30M}) or whole seconds, {@code 0} for none. A
+     * job still running then is stopped and the build fails saying so; the previous outputs stay.
+     */
+    @Parameter(property = "streamguard.timeout", defaultValue = "PT2H")
+    String timeout;
 
     /** How long to wait for the brokers before failing, in milliseconds. */
     @Parameter(property = "streamguard.kafkaTimeoutMs", defaultValue = "30000")
     long kafkaTimeoutMs;
 
     /**
-     * Spark settings of the job ({@code spark.executor.memory}, {@code spark.executor.cores}, ...). With a cluster
+     * Spark settings of the job ({@code spark.executor.memory}, {@code spark.executor.cores}, ...). Values may be
+     * {@code env:NAME}; settings whose keys look like secrets (password, secret, key, token, jaas, credential) reach
+     * the job on its standard input, not its command line. With a cluster
      * master the plugin adds {@code spark.submit.deployMode=client} and {@code spark.jars} (our jars and non-Spark
      * dependencies) unless set here.
      */
@@ -172,10 +191,22 @@ public class RunMojo extends AbstractForkingMojo {
         if (master == null || master.isBlank()) {
             throw new MojoFailureException("streamguard.master must be a Spark master URL such as local[*].");
         }
+        Duration deadline;
+        Map<String, String> kafka;
+        Map<String, String> spark;
+        List<String> jvm;
+        try {
+            deadline = RunRequest.parseTimeout(timeout);
+            kafka = Secrets.kafkaProperties(kafkaPropertiesFile == null ? null : kafkaPropertiesFile.toPath(),
+                    kafkaProperties == null ? Map.of() : kafkaProperties, System::getenv);
+            spark = Secrets.resolveAll("sparkConf", sparkConf == null ? Map.of() : sparkConf, System::getenv);
+            jvm = Secrets.resolveJvmArgs(jvmArgs(), System::getenv);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException(e.getMessage());
+        }
         return new RunRequest(bootstrapServers, topic, maxEvents, mode, until, outputDirectory.toPath(),
-                master.trim(), kafkaProperties == null ? Map.of() : kafkaProperties, Duration.ofMillis(kafkaTimeoutMs),
-                contamination, numTrees, seed, reportTopN, jvmArgs(), embeddedEvents,
-                workDirectory.toPath(), sparkConf == null ? Map.of() : sparkConf, embeddedAnomalousShare, behaviours);
+                master.trim(), kafka, Duration.ofMillis(kafkaTimeoutMs), contamination, numTrees, seed, reportTopN,
+                jvm, embeddedEvents, workDirectory.toPath(), spark, embeddedAnomalousShare, behaviours, deadline);
     }
 
     private static void parseInstant(String property, String value, String accepted) throws MojoFailureException {

@@ -1,6 +1,7 @@
 package io.streamguard.pipeline.output;
 
 import io.streamguard.pipeline.StreamGuardException;
+import io.streamguard.report.CommitFiles;
 import io.streamguard.report.ReportJson;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -61,9 +62,9 @@ public final class OutputCommitter implements AutoCloseable {
     /** The create-if-absent lock of file systems without OS locks (HDFS). */
     public static final String FS_LOCK_FILE = ".streamguard.running";
     /** Present only while a commit is in progress (or was cut short): names what the commit moves. */
-    public static final String JOURNAL = ".streamguard-commit";
+    public static final String JOURNAL = CommitFiles.JOURNAL;
     /** Inside every committed directory item: the id of the run that wrote it. */
-    public static final String RUN_ID_MARKER = "_RUN_ID";
+    public static final String RUN_ID_MARKER = CommitFiles.RUN_ID_MARKER;
 
     static final String STAGING_PREFIX = ".staging-";
     static final String PREVIOUS_PREFIX = ".previous-";

@@ -28,7 +28,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * A real Apache Kafka broker (KRaft, broker and controller in one process) in its own JVM on loopback, with its
  * data under a directory of the build. Kafka 4 runs on Scala 2.13 and cannot share a classpath with Spark (2.12),
- * hence the separate process. Close it to stop it; it also stops with the JVM that started it.
+ * hence the separate process. Close it to stop it; it also stops with the JVM that started it, even when that JVM is
+ * killed with -9 (it watches its standard input, a pipe from that JVM).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -133,8 +134,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         + format.exitCode() + "):\n" + String.join("\n", format.lastLines()));
             }
             Path log = directory.resolve("broker.log");
+            // Exits by itself when this JVM is gone (kill -9 of Maven), not only through the shutdown hook.
             JavaProcess.Started process = new JavaProcess(jvm, classpath, "kafka.Kafka", List.of(config.toString()),
-                    Map.of(), directory).start("kafka-broker", log);
+                    Map.of(), directory).exitingWithParent().start("kafka-broker", log);
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(directory, port, saslPort, process, log);
             broker.awaitReady();
             console.info(String.format("Embedded Kafka broker %s ready at %s in %.1f s (data in %s)",

@@ -19,11 +19,16 @@ import java.util.stream.Collectors;
 /**
  * A forked JVM: {@code ${java.home}/bin/java}, JVM options, a classpath passed through an argument file (no
  * command-line length limit), a main class and its arguments. Its output is streamed line by line to the caller,
- * and the last lines are kept for the error message when it fails. The child dies with the Maven JVM (Ctrl-C).
+ * and the last lines are kept for the error message when it fails. The child dies with the Maven JVM: a shutdown
+ * hook stops it on Ctrl-C, and its standard input is a pipe only this JVM holds, which the kernel closes when this
+ * JVM dies in any way (kill -9 included); forks that watch it ({@link io.streamguard.pipeline.ParentWatch}) exit then.
+ * Secrets travel on that pipe ({@link #withInput}), never on the command line or in a file.
  */
 public final class JavaProcess {
 
     static final int TAIL_LINES = 40;
+    /** After its deadline a fork gets SIGTERM and this long to stop (a commit in progress finishes) before SIGKILL. */
+    static final int STOP_GRACE_SECONDS = 30;
 
     private final List<String> jvmOptions;
     private final List<Path> classpath;
@@ -31,15 +36,52 @@ public final class JavaProcess {
     private final List<String> arguments;
     private final Map<String, String> environment;
     private final Path workDirectory;
+    private final String input;
 
     public JavaProcess(List<String> jvmOptions, List<Path> classpath, String mainClass, List<String> arguments,
                        Map<String, String> environment, Path workDirectory) {
+        this(jvmOptions, classpath, mainClass, arguments, environment, workDirectory, "");
+    }
+
+    private JavaProcess(List<String> jvmOptions, List<Path> classpath, String mainClass, List<String> arguments,
+                        Map<String, String> environment, Path workDirectory, String input) {
         this.jvmOptions = List.copyOf(jvmOptions);
         this.classpath = List.copyOf(classpath);
         this.mainClass = mainClass;
         this.arguments = List.copyOf(arguments);
         this.environment = Map.copyOf(environment);
         this.workDirectory = workDirectory;
+        this.input = input;
+    }
+
+    /**
+     * The same process with {@code text} written to its standard input at start. The pipe stays open afterwards (it
+     * tells the child that this JVM lives), so the child must not wait for its end before it works.
+     */
+    public JavaProcess withInput(String text) {
+        return new JavaProcess(jvmOptions, classpath, mainClass, arguments, environment, workDirectory, text);
+    }
+
+    /**
+     * The same process started through {@link io.streamguard.pipeline.ParentWatch}: it exits when this JVM is gone.
+     * For mains that do not read their standard input (the broker).
+     */
+    public JavaProcess exitingWithParent() {
+        List<Path> cp = new ArrayList<>(classpath);
+        cp.add(codeSource(io.streamguard.pipeline.ParentWatch.class));
+        List<String> args = new ArrayList<>();
+        args.add(mainClass);
+        args.addAll(arguments);
+        return new JavaProcess(jvmOptions, cp, io.streamguard.pipeline.ParentWatch.class.getName(), args, environment,
+                workDirectory, input);
+    }
+
+    private static Path codeSource(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the jar of " + type.getName(), e);
+        }
     }
 
     /** The java executable of the JVM running this code (Maven's own). */
@@ -47,7 +89,7 @@ public final class JavaProcess {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    /** The command as printed: argument file, not its content. Never holds secrets (they travel in files). */
+    /** The command as printed: argument file, not its content. Never holds secrets (they travel on stdin). */
     public List<String> command(Path argFile) {
         List<String> command = new ArrayList<>();
         command.add(currentJava().toString());
@@ -73,6 +115,11 @@ public final class JavaProcess {
                 builder.redirectOutput(outputFile.toFile());
             }
             Process process = builder.start();
+            if (!input.isEmpty()) {
+                // Not closed: the open pipe is how the child knows this JVM is alive.
+                process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().flush();
+            }
             Thread hook = new Thread(() -> {
                 process.descendants().forEach(ProcessHandle::destroy);
                 process.destroy();
@@ -90,21 +137,60 @@ public final class JavaProcess {
      * @return the exit code and the last lines of output
      */
     public Result run(String name, Consumer<String> lines) {
+        return run(name, lines, null);
+    }
+
+    /**
+     * Like {@link #run(String, Consumer)}, with a deadline: past it the process is stopped (SIGTERM, then SIGKILL
+     * after {@value #STOP_GRACE_SECONDS} s) and the result says it timed out.
+     *
+     * @param deadline null or zero for none
+     */
+    public Result run(String name, Consumer<String> lines, java.time.Duration deadline) {
         Started started = start(name, null);
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread timer = null;
+        if (deadline != null && !deadline.isZero()) {
+            timer = new Thread(() -> {
+                try {
+                    Thread.sleep(deadline.toMillis());
+                } catch (InterruptedException finishedInTime) {
+                    return;
+                }
+                timedOut.set(true);
+                started.stop(STOP_GRACE_SECONDS);
+            }, "streamguard-deadline-" + name);
+            timer.setDaemon(true);
+            timer.start();
+        }
         Deque<String> tail = new ArrayDeque<>();
         try (BufferedReader reader = new BufferedReader(
                 new InputStreamReader(started.process().getInputStream(), StandardCharsets.UTF_8))) {
             String line;
-            while ((line = reader.readLine()) != null) {
-                lines.accept(line);
-                if (tail.size() == TAIL_LINES) {
-                    tail.removeFirst();
+            try {
+                while ((line = reader.readLine()) != null) {
+                    lines.accept(line);
+                    if (tail.size() == TAIL_LINES) {
+                        tail.removeFirst();
+                    }
+                    tail.addLast(line);
                 }
-                tail.addLast(line);
+            } catch (IOException e) {
+                if (!timedOut.get()) {
+                    throw e;
+                }
+                // stopping the process at its deadline closed the stream
+            }
+            if (timer != null) {
+                if (!timedOut.get()) {
+                    timer.interrupt();
+                }
+                timer.join(); // a stop in progress finishes first
             }
             int exit = started.process().waitFor();
             return new Result(exit, String.join(" ", started.command().stream()
-                    .map(io.streamguard.pipeline.Redaction::redactAssignment).toList()), List.copyOf(tail));
+                    .map(io.streamguard.pipeline.Redaction::redactAssignment).toList()), List.copyOf(tail),
+                    timedOut.get());
         } catch (IOException e) {
             throw new UncheckedIOException("lost the output of " + mainClass, e);
         } catch (InterruptedException e) {
@@ -149,7 +235,7 @@ public final class JavaProcess {
         }
     }
 
-    /** How a finished process ended. */
-    public record Result(int exitCode, String commandLine, List<String> lastLines) {
+    /** How a finished process ended; {@code timedOut} when it was stopped at its deadline. */
+    public record Result(int exitCode, String commandLine, List<String> lastLines, boolean timedOut) {
     }
 }

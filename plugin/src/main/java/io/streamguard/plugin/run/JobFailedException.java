@@ -6,7 +6,10 @@ import java.util.List;
 public final class JobFailedException extends RuntimeException {
 
     /** Exit codes the job uses for problems the user can fix (see StreamGuardException in the pipeline). */
-    private static final List<Integer> USER_ERRORS = List.of(2, 3, 4, 5);
+    private static final List<Integer> USER_ERRORS = List.of(2, 3, 4, 5, JobFailedException.TIMED_OUT);
+
+    /** Not an exit code of the job: it was stopped at its deadline (streamguard.timeout), like timeout(1). */
+    public static final int TIMED_OUT = 124;
 
     private final int exitCode;
 

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param embeddedAnomalousShare share of the embedded data's users planted as anomalous
  * @param embeddedBehaviours behaviours planted (ids such as {@code brute_force}); empty = all
  * @param workDirectory scratch space of the forks (argument files, logs, the embedded broker's data)
+ * @param timeout the job's deadline; past it the job is stopped and the run fails ({@link Duration#ZERO}: none)
  */
 public record RunRequest(
         String bootstrapServers,
@@ -33,13 +34,31 @@ public record RunRequest(
         Path workDirectory,
         Map<String, String> sparkConf,
         double embeddedAnomalousShare,
-        List<String> embeddedBehaviours) {
+        List<String> embeddedBehaviours,
+        Duration timeout) {
+
+    /** {@code streamguard.timeout}'s default: generous, so only a job that hangs meets it. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(2);
 
     public RunRequest {
         kafkaProperties = Map.copyOf(kafkaProperties);
         jvmArgs = List.copyOf(jvmArgs);
         sparkConf = Map.copyOf(sparkConf);
         embeddedBehaviours = List.copyOf(embeddedBehaviours);
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be zero (none) or positive; was " + timeout);
+        }
+    }
+
+    /** With the default deadline. */
+    public RunRequest(String bootstrapServers, String topic, long maxEvents, String startFrom, String until,
+                      Path outputDirectory, String master, Map<String, String> kafkaProperties, Duration kafkaTimeout,
+                      double contamination, int numTrees, long seed, int reportTopN, List<String> jvmArgs,
+                      long embeddedEvents, Path workDirectory, Map<String, String> sparkConf,
+                      double embeddedAnomalousShare, List<String> embeddedBehaviours) {
+        this(bootstrapServers, topic, maxEvents, startFrom, until, outputDirectory, master, kafkaProperties,
+                kafkaTimeout, contamination, numTrees, seed, reportTopN, jvmArgs, embeddedEvents, workDirectory,
+                sparkConf, embeddedAnomalousShare, embeddedBehaviours, DEFAULT_TIMEOUT);
     }
 
     /** The generator's defaults for the embedded broker's events. */
@@ -49,7 +68,7 @@ public record RunRequest(
                       long embeddedEvents, Path workDirectory, Map<String, String> sparkConf) {
         this(bootstrapServers, topic, maxEvents, startFrom, until, outputDirectory, master, kafkaProperties,
                 kafkaTimeout, contamination, numTrees, seed, reportTopN, jvmArgs, embeddedEvents, workDirectory,
-                sparkConf, 0.05, List.of());
+                sparkConf, 0.05, List.of(), DEFAULT_TIMEOUT);
     }
 
     /** Without Spark settings. */
@@ -59,7 +78,26 @@ public record RunRequest(
                       long embeddedEvents, Path workDirectory) {
         this(bootstrapServers, topic, maxEvents, startFrom, until, outputDirectory, master, kafkaProperties,
                 kafkaTimeout, contamination, numTrees, seed, reportTopN, jvmArgs, embeddedEvents, workDirectory,
-                Map.of(), 0.05, List.of());
+                Map.of(), 0.05, List.of(), DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * {@code streamguard.timeout}: an ISO-8601 duration ({@code PT30M}) or whole seconds; {@code 0} for none.
+     *
+     * @throws IllegalArgumentException naming the property and what it accepts
+     */
+    public static Duration parseTimeout(String value) {
+        String v = value == null ? "" : value.trim();
+        try {
+            Duration d = v.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v);
+            if (!d.isNegative()) {
+                return d;
+            }
+        } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
+            // falls through to the message
+        }
+        throw new IllegalArgumentException("streamguard.timeout must be an ISO-8601 duration such as PT30M or PT2H, "
+                + "or whole seconds; 0 for none; was '" + value + "'.");
     }
 
     /** A master other than {@code local[...]}: the application's jars must be shipped to the executors. */

@@ -14,15 +14,12 @@ import io.streamguard.report.ReportJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Runs the StreamGuard job in a forked JVM: resolves its classpath, starts and seeds an embedded broker when no
@@ -91,7 +88,6 @@ public final class StreamGuardRunner {
     private Outcome runJob(RunRequest request, String bootstrapServers, List<Path> classpath, GroundTruth truth,
                            long seeded) {
         Path work = request.workDirectory();
-        Path propertiesFile = null;
         try {
             Files.createDirectories(work);
             List<String> args = new ArrayList<>(List.of(
@@ -116,22 +112,30 @@ public final class StreamGuardRunner {
                 sparkConf.putIfAbsent("spark.jars", SparkApplicationClasspath.applicationJars(resolver, versions,
                         classpath).stream().map(p -> p.toUri().toString()).collect(java.util.stream.Collectors.joining(",")));
             }
-            sparkConf.forEach((k, v) -> args.addAll(List.of("--conf", k + "=" + v)));
+            // Secrets (Kafka properties, secret-looking Spark settings and -D options) go over the fork's stdin:
+            // on no command line (/proc/<pid>/cmdline), in no file a kill -9 could leave behind.
+            Map<String, String> secretSparkConf = new java.util.TreeMap<>();
+            sparkConf.forEach((k, v) -> {
+                if (io.streamguard.pipeline.Redaction.isSecret(k)) {
+                    secretSparkConf.put(k, v);
+                } else {
+                    args.addAll(List.of("--conf", k + "=" + v));
+                }
+            });
+            List<String> jvmArgs = request.jvmArgs().stream().filter(a -> !Secrets.isSecretSystemProperty(a)).toList();
+            List<String> secretJvmArgs = request.jvmArgs().stream().filter(Secrets::isSecretSystemProperty).toList();
             if (truth != null) {
                 // The job commits it with the outputs and measures its scores against it (evaluation.json).
                 Path truthFile = work.resolve(GroundTruth.FILE);
                 Files.write(truthFile, truth.toBytes());
                 args.addAll(List.of("--ground-truth", truthFile.toString()));
             }
-            if (!request.kafkaProperties().isEmpty()) {
-                // Secrets (JAAS configs, passwords) travel in an owner-only file, never on the command line.
-                propertiesFile = writeKafkaProperties(work, request.kafkaProperties());
-                args.addAll(List.of("--kafka-properties-file", propertiesFile.toString()));
-            }
+            args.addAll(List.of("--secrets", "stdin", "--exit-with-parent", "true"));
             console.info("Forking the Spark job (" + classpath.size() + " jars on its classpath, master "
                     + request.master() + ")");
-            forkSparkMain(JOB_MAIN_CLASS, "streamguard-job", classpath, args, request.jvmArgs(), request.maxEvents(),
-                    work);
+            forkSparkMain(JOB_MAIN_CLASS, "streamguard-job", classpath, args, jvmArgs, request.maxEvents(), work,
+                    Secrets.stdinBlock(request.kafkaProperties(), secretSparkConf, secretJvmArgs), request.timeout(),
+                    request.outputDirectory());
             Path reportFile = request.outputDirectory().resolve(ReportJson.REPORT_FILE);
             AnomalyReport report;
             try (InputStream in = Files.newInputStream(reportFile)) {
@@ -140,14 +144,6 @@ public final class StreamGuardRunner {
             return new Outcome(report, reportFile, truth, bootstrapServers, seeded);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare or read the job's files in " + work, e);
-        } finally {
-            if (propertiesFile != null) {
-                try {
-                    Files.deleteIfExists(propertiesFile);
-                } catch (IOException ignored) {
-                    // best effort: it lives under the build directory, owner-only
-                }
-            }
         }
     }
 
@@ -176,6 +172,19 @@ public final class StreamGuardRunner {
      */
     public void forkSparkMain(String mainClass, String name, List<Path> classpath, List<String> args,
                               List<String> userJvmArgs, long events, Path work) throws IOException {
+        forkSparkMain(mainClass, name, classpath, args, userJvmArgs, events, work, "", java.time.Duration.ZERO, null);
+    }
+
+    /**
+     * Like {@link #forkSparkMain(String, String, List, List, List, long, Path)}, with {@code input} on the fork's
+     * standard input and a deadline.
+     *
+     * @param timeout zero for none; past it the fork is stopped and a {@link JobFailedException} says so
+     * @param output the outputs the fork commits to, named in the timeout's message
+     */
+    public void forkSparkMain(String mainClass, String name, List<Path> classpath, List<String> args,
+                              List<String> userJvmArgs, long events, Path work, String input,
+                              java.time.Duration timeout, Path output) throws IOException {
         Files.createDirectories(work);
         List<String> jvm = new ArrayList<>(SparkJvmOptions.moduleOptions(classpath));
         jvm.add("-Dlog4j2.configurationFile=" + writeJobLogConfig(work).toUri());
@@ -183,13 +192,21 @@ public final class StreamGuardRunner {
         jvm.addAll(userJvmArgs);
         List<String> errors = new ArrayList<>();
         JavaProcess.Result result = new JavaProcess(jvm, classpath, mainClass, args, Map.of(), work)
+                .withInput(input)
                 .run(name, line -> {
                     if (line.startsWith(ERROR_PREFIX)) {
                         errors.add(line.substring(ERROR_PREFIX.length()));
                     } else {
                         console.info(line);
                     }
-                });
+                }, timeout);
+        if (result.timedOut()) {
+            throw new JobFailedException(JobFailedException.TIMED_OUT, mainClass + " did not finish within "
+                    + timeout + " (streamguard.timeout) and was stopped. "
+                    + (output == null ? "" : "The outputs in " + output + " are those of the last complete run. ")
+                    + "Raise streamguard.timeout if the job needs longer, or read fewer events.\nLast output:\n"
+                    + String.join("\n", result.lastLines()));
+        }
         if (result.exitCode() != 0) {
             String message = errors.isEmpty()
                     ? mainClass + " exited with code " + result.exitCode() + ".\nCommand: " + result.commandLine()
@@ -198,22 +215,6 @@ public final class StreamGuardRunner {
                             + result.commandLine() + ")";
             throw new JobFailedException(result.exitCode(), message);
         }
-    }
-
-    private static Path writeKafkaProperties(Path work, Map<String, String> kafkaProperties) throws IOException {
-        Path file = work.resolve("kafka-client.properties");
-        Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(file);
-        }
-        Properties props = new Properties();
-        props.putAll(kafkaProperties);
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            props.store(out, null);
-        }
-        return file;
     }
 
     private static Path writeJobLogConfig(Path work) throws IOException {

@@ -8,6 +8,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.streamguard.report.AnomalyReport;
+import io.streamguard.report.CommitFiles;
 import io.streamguard.report.Evaluation;
 import io.streamguard.report.ReportInvariants;
 import io.streamguard.report.ReportJson;
@@ -101,6 +102,7 @@ public final class ReportVerifier {
             return violations;
         }
         violations.addAll(ReportInvariants.check(report));
+        violations.addAll(checkCommit(reportFile.getParent(), report.run().runId()));
         violations.addAll(checkTrainingData(reportFile.getParent().resolve("training_data"), report));
 
         if (report.totalUsers() < gates.minUsers()) {
@@ -116,6 +118,34 @@ public final class ReportVerifier {
                     Long.toString(report.eventsRead())));
         }
         violations.addAll(checkQuality(reportFile.resolveSibling(Evaluation.FILE), gates));
+        return violations;
+    }
+
+    /**
+     * The outputs beside the report belong to its run: no commit is pending, and every directory item that carries
+     * a run id marker carries the report's.
+     */
+    static List<Violation> checkCommit(Path outputDirectory, String runId) {
+        List<Violation> violations = new ArrayList<>();
+        if (Files.exists(outputDirectory.resolve(CommitFiles.JOURNAL))) {
+            violations.add(new Violation(CommitFiles.JOURNAL, "no commit in progress", "the journal of a commit that "
+                    + "was cut short (or is running): the next 'mvn streamguard:run' on this directory completes it"));
+        }
+        for (String item : List.of("training_data", "quarantine")) {
+            Path marker = outputDirectory.resolve(item).resolve(CommitFiles.RUN_ID_MARKER);
+            if (Files.isRegularFile(marker)) {
+                try {
+                    String written = Files.readString(marker).trim();
+                    if (!written.equals(runId)) {
+                        violations.add(new Violation(item + "/" + CommitFiles.RUN_ID_MARKER,
+                                "the report's run id " + runId, written));
+                    }
+                } catch (IOException e) {
+                    violations.add(new Violation(item + "/" + CommitFiles.RUN_ID_MARKER, "a readable file",
+                            e.toString()));
+                }
+            }
+        }
         return violations;
     }
 

@@ -170,6 +170,21 @@ class RunAndVerifyTest {
     }
 
     @Test
+    void outputsOfAnotherRunAndAPendingCommitAreCaught() throws IOException {
+        Path copy = copyOutput();
+        String runId = outcome.report().run().runId();
+        assertThat(copy.resolve("training_data/_RUN_ID")).hasContent(runId);
+        assertThat(copy.resolve("quarantine/_RUN_ID")).hasContent(runId);
+        Files.writeString(copy.resolve("quarantine/_RUN_ID"), "another-run");
+        Files.writeString(copy.resolve(".streamguard-commit"), "run_id=another-run");
+        assertThat(ReportVerifier.verify(copy.resolve("anomaly_report.json"), NO_GATES)).extracting(Violation::toString)
+                .containsExactly(".streamguard-commit: expected no commit in progress, found the journal of a commit "
+                                + "that was cut short (or is running): the next 'mvn streamguard:run' on this directory "
+                                + "completes it",
+                        "quarantine/_RUN_ID: expected the report's run id " + runId + ", found another-run");
+    }
+
+    @Test
     void missingParquetIsCaught() throws IOException {
         Path copy = copyOutput();
         deleteRecursively(copy.resolve("training_data"));
