@@ -33,6 +33,23 @@ class RunMojoTest {
         assertThat(request.embedded()).isTrue();
         assertThat(request.outputDirectory().toString().replace('\\', '/')).endsWith("target/streamguard");
         assertThat(request.kafkaProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT");
+        assertThat(request.timeout()).isEqualTo(java.time.Duration.ofHours(2));
+    }
+
+    @Test
+    @InjectMojo(goal = "run", pom = POM)
+    @MojoParameter(name = "timeout", value = "90")
+    void aTimeoutInSecondsIsAccepted(RunMojo mojo) throws Exception {
+        assertThat(mojo.validate().timeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+    }
+
+    @Test
+    @InjectMojo(goal = "run", pom = POM)
+    @MojoParameter(name = "timeout", value = "forever")
+    void anUnreadableTimeoutIsRejectedWithAnExample(RunMojo mojo) {
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+                .hasMessage("streamguard.timeout must be an ISO-8601 duration such as PT30M or PT2H, or whole seconds; "
+                        + "0 for none; was 'forever'.");
     }
 
     @Test
