@@ -34,7 +34,8 @@ public final class Redaction {
     public static String redactAssignment(String assignment) {
         int eq = assignment.indexOf('=');
         if (eq < 0) {
-            return isSecret(assignment) ? MASK : assignment;
+            // an option's name (--secrets) is not a value
+            return isSecret(assignment) && !assignment.startsWith("--") ? MASK : assignment;
         }
         String key = assignment.substring(0, eq);
         return isSecret(key) ? key + "=" + MASK : assignment;

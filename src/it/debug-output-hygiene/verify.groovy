@@ -7,7 +7,7 @@ assert log.contains('<sasl.jaas.config>env:KAFKA_JAAS</sasl.jaas.config>')      
 assert log.contains('(f) kafkaProperties = ')                                         // -X parameter dump
 assert log.contains('sasl.jaas.config=****') && log.contains('ssl.truststore.password=****')  // the job's config
 assert log.contains('Kafka broker at 127.0.0.1:9 did not answer within 3000 ms')
-assert log.contains('--secrets stdin')                                                // the job's command line
+assert log.contains('--secrets stdin --exit-with-parent true')                                              // the job's command line
 
 secrets.each { s -> assert !log.contains(s) : "build.log shows the secret ${s}" }
 // Nothing left on disk holds them either (the sample's own properties file aside: the user's secret store).
