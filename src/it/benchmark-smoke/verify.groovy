@@ -1,8 +1,12 @@
 def dir = new File(basedir, 'target/streamguard/benchmarks')
 def results = new groovy.json.JsonSlurper().parse(new File(dir, 'results.json'))
+// The second run: the read benchmarks, compared with the first run's baseline.
 def methods = results.collect { it.benchmark.tokenize('.').last() } as Set
-assert methods.containsAll(['fullTopicReadThenLimit', 'boundedReadOldest', 'boundedReadNewest',
-                            'consumerBoundedReadNewest', 'planNewest1000', 'planOldestMillion', 'parseAndFeatures'])
+assert methods == ['fullTopicReadThenLimit', 'boundedReadOldest', 'boundedReadNewest', 'consumerBoundedReadNewest'] as Set
+// The first run: every benchmark, saved as the baseline.
+def baseline = new groovy.json.JsonSlurper().parse(new File(basedir, 'target/baseline.json'))
+assert (baseline.collect { it.benchmark.tokenize('.').last() } as Set) == (methods + ['planNewest1000',
+        'planOldestMillion', 'parseAndFeatures'])
 def reads = results.findAll { it.params?.topicSize }
 assert reads.every { it.params.topicSize == '20000' && it.params.maxEvents == '1000' }
 assert reads.every { it.primaryMetric.scoreUnit == 'ms/op' && it.primaryMetric.score > 0 }
@@ -24,18 +28,17 @@ assert summary =~ /\| minSpeedup \| boundedReadNewest \| 1000 \| .* \| [0-9.]+×
 assert summary.contains('| maxFlatness | boundedReadNewest | 1000 |')
 assert summary.contains('not measured: one topic size only')
 assert summary.contains('## Against the baseline')
+assert summary.contains('parseAndFeatures [ss] events=10000: in the baseline, not in this run')
 def html = new File(dir, 'index.html').text
 assert html.contains('<svg') && html.contains('boundedReadNewest, maxEvents=1000')
 assert html.contains('Trends over the history (2 entries; the last point is this run)')
-assert new File(basedir, 'target/baseline.json').isFile()
 
 def history = new File(basedir, 'target/benchmark-history.jsonl').readLines().findAll { it.trim() }
 assert history.size() == 2
-history.each {
-    def entry = new groovy.json.JsonSlurper().parseText(it)
-    assert entry.time && entry.jvm && entry.cores >= 1
-    assert entry.results.size() == results.size()
-}
+def entries = history.collect { new groovy.json.JsonSlurper().parseText(it) }
+entries.each { assert it.time && it.jvm && it.cores >= 1 }
+assert entries[0].results.size() == baseline.size()
+assert entries[1].results.size() == results.size()
 
 def log = new File(basedir, 'build.log').text
 assert log.contains('Seeded \'bench-20000\' with 20,000 synthetic events')
