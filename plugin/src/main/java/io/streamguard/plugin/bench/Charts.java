@@ -52,10 +52,7 @@ final class Charts {
         double y1 = Math.max(Math.ceil(Math.log10(maxY)), y0 + 1);
         DoubleUnaryOperator px = v -> left + (Math.log10(v) - x0) / (x1 - x0) * (w - left - right);
         DoubleUnaryOperator py = v -> h - bottom - (Math.log10(v) - y0) / (y1 - y0) * (h - top - bottom);
-        StringBuilder svg = new StringBuilder(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-                + "width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n", w, h));
-        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-                + "stroke=\"#999\"/>%n", left, top, w - left - right, h - top - bottom));
+        StringBuilder svg = frame(w, h, left, right, top, bottom, 12);
         for (double e = x0; e <= x1; e++) {
             double x = px.applyAsDouble(Math.pow(10, e));
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>"
@@ -142,10 +139,7 @@ final class Charts {
         DoubleUnaryOperator px = i -> entries <= 1 ? left + (w - left - right) / 2.0
                 : left + i / (entries - 1) * (w - left - right);
         DoubleUnaryOperator py = v -> h - bottom - v / yMax * (h - top - bottom);
-        StringBuilder svg = new StringBuilder(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-                + "width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n", w, h));
-        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-                + "stroke=\"#999\"/>%n", left, top, w - left - right, h - top - bottom));
+        StringBuilder svg = frame(w, h, left, right, top, bottom, 11);
         for (double v : new double[] {0, yMax / 2, yMax}) {
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s %s</text>%n",
                     left - 6, py.applyAsDouble(v) + 4, BenchmarkReport.num(v), BenchmarkReport.escape(unit)));
@@ -183,6 +177,14 @@ final class Charts {
                     w - right, h - 8, entries));
         }
         return svg.append("</svg>\n").toString();
+    }
+
+    /** An SVG of {@code w} x {@code h} with the plot area's frame drawn inside the margins. */
+    private static StringBuilder frame(int w, int h, int left, int right, int top, int bottom, int fontSize) {
+        return new StringBuilder(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+                + "height=\"%d\" font-family=\"sans-serif\" font-size=\"%d\">%n<rect x=\"%d\" y=\"%d\" width=\"%d\" "
+                + "height=\"%d\" fill=\"none\" stroke=\"#999\"/>%n", w, h, fontSize, left, top, w - left - right,
+                h - top - bottom));
     }
 
     private static double err(JmhResult r) {
