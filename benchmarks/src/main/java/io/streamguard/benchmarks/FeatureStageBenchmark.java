@@ -37,6 +37,7 @@ public class FeatureStageBenchmark {
 
     private SparkSession spark;
     private Dataset<Row> records;
+    private long users;
 
     @Setup(Level.Trial)
     public void data() {
@@ -47,18 +48,20 @@ public class FeatureStageBenchmark {
         Random random = new Random(5);
         String[] types = {"auth_attempt", "network_connection", "file_access", "process_execution", "dns_query"};
         List<Row> rows = new ArrayList<>(events);
+        java.util.Set<String> distinctUsers = new java.util.HashSet<>();
         long t = 1_767_000_000_000L;
         for (int i = 0; i < events; i++) {
             t += random.nextInt(2_000);
             String json = String.format(Locale.ROOT, "{\"event_id\":\"e%d\",\"timestamp\":%d,\"event_type\":\"%s\","
-                    + "\"user\":\"user-%d\",\"source_ip\":\"10.0.%d.%d\",\"destination_ip\":\"10.1.0.1\","
+                    + "\"user\":\"user-%s\",\"source_ip\":\"10.0.%d.%d\",\"destination_ip\":\"10.1.0.1\","
                     + "\"status\":\"%s\",\"threat_score\":%.3f,\"metadata\":{\"geo_location\":\"US\","
                     + "\"bytes_transferred\":%d,\"process_name\":\"bash\",\"domain\":\"example.com\"}}",
-                    i, t, types[random.nextInt(types.length)], random.nextInt(500), random.nextInt(4),
+                    i, t, types[random.nextInt(types.length)], user(random, distinctUsers), random.nextInt(4),
                     random.nextInt(20), random.nextInt(20) == 0 ? "failed" : "success", random.nextDouble() * 0.3,
                     random.nextInt(100_000));
             rows.add(RowFactory.create("bench", i % 4, (long) i, new Timestamp(t), json.getBytes(StandardCharsets.UTF_8)));
         }
+        users = distinctUsers.size();
         records = spark.createDataFrame(rows, schema).repartition(4).cache();
         records.count();
     }
@@ -68,8 +71,16 @@ public class FeatureStageBenchmark {
         spark.stop();
     }
 
+    private static String user(Random random, java.util.Set<String> seen) {
+        String user = Integer.toString(random.nextInt(500));
+        seen.add(user);
+        return user;
+    }
+
+    /** One feature row per user, checked: a stage that lost users would otherwise just look faster. */
     @Benchmark
     public long parseAndFeatures() {
-        return UserFeatures.compute(EventParser.events(EventParser.parse(records, 512 * 1024)), 1, events).count();
+        long rows = UserFeatures.compute(EventParser.events(EventParser.parse(records, 512 * 1024)), 1, events).count();
+        return ReadCheck.expect("parseAndFeatures users", users, rows, "(in-memory records)");
     }
 }

@@ -80,6 +80,8 @@ public class KafkaReadBenchmark {
         long all = parsed.count();
         long kept = parsed.limit(maxEvents).collectAsList().size();
         parsed.unpersist();
+        ReadCheck.expect("fullTopicReadThenLimit read", topicSize, all, topic);
+        ReadCheck.expect("fullTopicReadThenLimit kept", maxEvents, kept, topic);
         return all + kept;
     }
 
@@ -131,13 +133,14 @@ public class KafkaReadBenchmark {
                 consumer.assign(until.keySet());
             }
         }
-        return read;
+        return ReadCheck.expect("consumerBoundedReadNewest", maxEvents, read, topic);
     }
 
     private long boundedRead(Take take) {
         OffsetPlan plan = plan(take);
         Dataset<Row> records = KafkaSliceSource.read(spark, bootstrap, plan, Map.of(), 30_000);
-        return EventParser.events(EventParser.parse(records, Integer.MAX_VALUE)).select(col("user")).count();
+        long read = EventParser.events(EventParser.parse(records, Integer.MAX_VALUE)).select(col("user")).count();
+        return ReadCheck.expect("bounded read (" + take + ")", maxEvents, read, topic);
     }
 
     private OffsetPlan plan(Take take) {

@@ -7,9 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Compares benchmark results with a baseline, pair by pair (benchmark + parameters). The direction comes from the
- * unit. A change counts only when it exceeds both the threshold and the two results' error bars together; a result
- * without an error estimate (NaN) is "no data": neither a pass nor a regression.
+ * Compares benchmark results with a reference (a baseline file or the recent history), pair by pair (benchmark + mode +
+ * parameters). The reference is converted to the current result's unit (ms/op against us/op); the direction comes
+ * from the unit. A change counts only when it exceeds both the threshold and the two results' error bars together; a
+ * result without an error estimate (NaN) is "no data": neither a pass nor a regression.
  */
 public final class BaselineComparison {
 
@@ -22,11 +23,13 @@ public final class BaselineComparison {
             return switch (status) {
                 case NEW -> key + ": new (no baseline)";
                 case MISSING -> key + ": in the baseline, not in this run";
-                case NO_DATA -> String.format(Locale.ROOT, "%s: %s vs %s %s — no error estimate, cannot judge", key,
-                        fmt(current.score()), fmt(baseline.score()), current.unit());
-                default -> String.format(Locale.ROOT, "%s: %s ± %s vs baseline %s ± %s %s (%+.1f %% %s)", key,
-                        fmt(current.score()), fmt(current.error()), fmt(baseline.score()), fmt(baseline.error()),
-                        current.unit(), changePercent, status == Status.REGRESSION ? "worse"
+                case NO_DATA -> baseline.unit().equals(current.unit())
+                        ? String.format(Locale.ROOT, "%s: %s vs reference %s %s — no error estimate, cannot judge",
+                                key, fmt(current.score()), fmt(baseline.score()), current.unit())
+                        : key + ": " + current.unit() + " cannot be compared with the reference's " + baseline.unit();
+                default -> String.format(Locale.ROOT, "%s: %s ± %s %s against reference %s ± %s %s (%+.1f %% %s)",
+                        key, fmt(current.score()), fmt(current.error()), current.unit(), fmt(baseline.score()),
+                        fmt(baseline.error()), current.unit(), changePercent, status == Status.REGRESSION ? "worse"
                                 : status == Status.IMPROVEMENT ? "better" : "within noise or threshold");
             };
         }
@@ -44,16 +47,17 @@ public final class BaselineComparison {
         baseline.forEach(r -> base.put(r.key(), r));
         List<Entry> entries = new ArrayList<>();
         for (JmhResult now : current) {
-            JmhResult before = base.remove(now.key());
-            if (before == null) {
+            JmhResult reference = base.remove(now.key());
+            if (reference == null) {
                 entries.add(new Entry(now.key(), Status.NEW, now, null, Double.NaN));
                 continue;
             }
-            if (!now.unit().equals(before.unit())) {
-                // Not comparable without conversion rules JMH does not give; say so rather than guess.
-                entries.add(new Entry(now.key(), Status.NO_DATA, now, before, Double.NaN));
+            if (!JmhResult.convertible(reference.unit(), now.unit())) {
+                // Time per operation against operations per time: say so rather than guess.
+                entries.add(new Entry(now.key(), Status.NO_DATA, now, reference, Double.NaN));
                 continue;
             }
+            JmhResult before = reference.in(now.unit());
             double worse = now.lowerIsBetter() ? now.score() - before.score() : before.score() - now.score();
             double changePercent = before.score() == 0 ? Double.NaN : 100.0 * worse / Math.abs(before.score());
             if (Double.isNaN(now.error()) || Double.isNaN(before.error()) || Double.isNaN(changePercent)) {

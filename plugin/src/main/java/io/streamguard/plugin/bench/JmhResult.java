@@ -2,6 +2,8 @@ package io.streamguard.plugin.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +22,56 @@ public record JmhResult(String benchmark, String mode, Map<String, String> param
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Benchmark and parameters: what a baseline is matched on. */
+    /** JMH's time units in nanoseconds: whole numbers, so conversions between them are exact ratios. */
+    private static final Map<String, Long> NANOS = Map.of("ns", 1L, "us", 1_000L, "ms", 1_000_000L,
+            "s", 1_000_000_000L, "min", 60_000_000_000L, "hr", 3_600_000_000_000L, "day", 86_400_000_000_000L);
+
+    /** Benchmark, mode and parameters: what a baseline or a history entry is matched on. */
     public String key() {
-        return params.isEmpty() ? benchmark : benchmark + " " + params.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+        return benchmark + " [" + mode + "]" + (params.isEmpty() ? "" : " " + paramsText());
+    }
+
+    /** {@code maxEvents=1000,topicSize=10000}: the parameters in name order. */
+    public String paramsText() {
+        return params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    }
+
+    /**
+     * This result in another unit of the same kind (ms/op from us/op, ops/s from ops/ms), score and error scaled.
+     *
+     * @throws IllegalArgumentException when the units measure different things (time per op against ops per time)
+     */
+    public JmhResult in(String target) {
+        if (target.equals(unit)) {
+            return this;
+        }
+        double factor = factor(unit, target);
+        return new JmhResult(benchmark, mode, params, score * factor, error * factor, target);
+    }
+
+    /** Whether {@link #in} can convert between the two units. */
+    public static boolean convertible(String from, String to) {
+        try {
+            factor(from, to);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** What one {@code from} is in {@code to}: 1 ms/op = 1000 us/op; 1 ops/ms = 1000 ops/s. */
+    static double factor(String from, String to) {
+        String[] f = from.split("/");
+        String[] t = to.split("/");
+        if (f.length == 2 && t.length == 2 && f[1].equals("op") && t[1].equals("op")
+                && NANOS.containsKey(f[0]) && NANOS.containsKey(t[0])) {
+            return (double) NANOS.get(f[0]) / NANOS.get(t[0]);
+        }
+        if (f.length == 2 && t.length == 2 && f[0].equals(t[0]) && NANOS.containsKey(f[1])
+                && NANOS.containsKey(t[1])) {
+            return (double) NANOS.get(t[1]) / NANOS.get(f[1]);
+        }
+        throw new IllegalArgumentException("cannot convert " + from + " to " + to);
     }
 
     /** The method name alone, e.g. {@code boundedReadNewest}. */
@@ -41,6 +89,15 @@ public record JmhResult(String benchmark, String mode, Map<String, String> param
         if (root == null || !root.isArray()) {
             throw new IOException(file + " is not JMH JSON output (expected an array of results)");
         }
+        try {
+            return fromJson(root);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " " + e.getMessage(), e);
+        }
+    }
+
+    /** Results from JMH's JSON array (also what a history entry holds: the same field names). */
+    static List<JmhResult> fromJson(JsonNode root) {
         List<JmhResult> results = new ArrayList<>();
         for (JsonNode n : root) {
             Map<String, String> params = new TreeMap<>();
@@ -50,12 +107,37 @@ public record JmhResult(String benchmark, String mode, Map<String, String> param
             }
             JsonNode metric = n.get("primaryMetric");
             if (metric == null || n.get("benchmark") == null) {
-                throw new IOException(file + " holds a result without benchmark or primaryMetric");
+                throw new IllegalArgumentException("holds a result without benchmark or primaryMetric");
             }
             results.add(new JmhResult(n.get("benchmark").asText(), n.path("mode").asText(), params,
                     number(metric.get("score")), number(metric.get("scoreError")), metric.path("scoreUnit").asText()));
         }
         return results;
+    }
+
+    /** JMH's own JSON shape (benchmark, mode, params, primaryMetric), which {@link #fromJson} reads back. */
+    static ArrayNode toJson(List<JmhResult> results) {
+        ArrayNode array = JSON.createArrayNode();
+        for (JmhResult r : results) {
+            ObjectNode n = array.addObject();
+            n.put("benchmark", r.benchmark());
+            n.put("mode", r.mode());
+            ObjectNode params = n.putObject("params");
+            r.params().forEach(params::put);
+            ObjectNode metric = n.putObject("primaryMetric");
+            putNumber(metric, "score", r.score());
+            putNumber(metric, "scoreError", r.error());
+            metric.put("scoreUnit", r.unit());
+        }
+        return array;
+    }
+
+    private static void putNumber(ObjectNode o, String field, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            o.put(field, String.valueOf(value)); // as JMH writes it: "NaN"
+        } else {
+            o.put(field, value);
+        }
     }
 
     /** JMH writes "NaN" as a string when it has no error estimate. */

@@ -37,26 +37,26 @@ class BaselineComparisonTest {
         assertThat(floor.lowerIsBetter()).isTrue();
         assertThat(results.get(5).lowerIsBetter()).as("ops/us").isFalse();
         assertThat(floor.key()).isEqualTo(
-                "io.streamguard.benchmarks.KafkaReadBenchmark.consumerBoundedReadNewest maxEvents=1000,topicSize=10000");
+                "io.streamguard.benchmarks.KafkaReadBenchmark.consumerBoundedReadNewest [ss] maxEvents=1000,topicSize=10000");
     }
 
     @Test
     void slowerBeyondThresholdAndErrorBarsIsARegression() throws Exception {
-        Entry e = compare().get("KafkaReadBenchmark.boundedReadNewest maxEvents=1000,topicSize=10000");
+        Entry e = compare().get("KafkaReadBenchmark.boundedReadNewest [ss] maxEvents=1000,topicSize=10000");
         assertThat(e.status()).isEqualTo(Status.REGRESSION);
         assertThat(e.changePercent()).isEqualTo(40.0);
-        assertThat(e.describe()).contains("140.000 ± 5.000 vs baseline 100.000 ± 5.000 ms/op (+40.0 % worse)");
+        assertThat(e.describe()).contains("140.000 ± 5.000 ms/op against reference 100.000 ± 5.000 ms/op (+40.0 % worse)");
     }
 
     @Test
     void slowerButInsideTheErrorBarsIsNot() throws Exception {
-        assertThat(compare().get("KafkaReadBenchmark.boundedReadNewest maxEvents=1000,topicSize=1000000").status())
+        assertThat(compare().get("KafkaReadBenchmark.boundedReadNewest [ss] maxEvents=1000,topicSize=1000000").status())
                 .isEqualTo(Status.UNCHANGED);
     }
 
     @Test
     void slowerBeyondErrorBarsButUnderTheThresholdIsNot() throws Exception {
-        Entry e = compare().get("KafkaReadBenchmark.boundedReadOldest maxEvents=1000,topicSize=10000");
+        Entry e = compare().get("KafkaReadBenchmark.boundedReadOldest [ss] maxEvents=1000,topicSize=10000");
         assertThat(e.status()).isEqualTo(Status.UNCHANGED);
         assertThat(e.changePercent()).isEqualTo(10.0);
     }
@@ -64,17 +64,17 @@ class BaselineComparisonTest {
     @Test
     void fasterIsAnImprovementForTimesAndHigherIsForThroughputs() throws Exception {
         Map<String, Entry> c = compare();
-        assertThat(c.get("KafkaReadBenchmark.fullTopicReadThenLimit maxEvents=1000,topicSize=10000").status())
+        assertThat(c.get("KafkaReadBenchmark.fullTopicReadThenLimit [ss] maxEvents=1000,topicSize=10000").status())
                 .isEqualTo(Status.IMPROVEMENT);
-        assertThat(c.get("PlannerBenchmark.planNewest1000 partitions=256").status()).isEqualTo(Status.IMPROVEMENT);
-        Entry lower = c.get("PlannerBenchmark.planNewest1000 partitions=4");
+        assertThat(c.get("PlannerBenchmark.planNewest1000 [thrpt] partitions=256").status()).isEqualTo(Status.IMPROVEMENT);
+        Entry lower = c.get("PlannerBenchmark.planNewest1000 [thrpt] partitions=4");
         assertThat(lower.status()).as("fewer ops/us is worse").isEqualTo(Status.REGRESSION);
         assertThat(lower.changePercent()).isEqualTo(40.0);
     }
 
     @Test
     void aNaNErrorIsNoDataNotAPassOrAFail() throws Exception {
-        Entry e = compare().get("KafkaReadBenchmark.consumerBoundedReadNewest maxEvents=1000,topicSize=10000");
+        Entry e = compare().get("KafkaReadBenchmark.consumerBoundedReadNewest [ss] maxEvents=1000,topicSize=10000");
         assertThat(e.status()).isEqualTo(Status.NO_DATA);
         assertThat(e.describe()).contains("no error estimate, cannot judge");
     }
@@ -82,20 +82,43 @@ class BaselineComparisonTest {
     @Test
     void newAndMissingBenchmarksAreListed() throws Exception {
         Map<String, Entry> c = compare();
-        assertThat(c.get("PlannerBenchmark.planOldestMillion partitions=4").status()).isEqualTo(Status.NEW);
-        assertThat(c.get("FeatureStageBenchmark.parseAndFeatures events=10000").status()).isEqualTo(Status.MISSING);
+        assertThat(c.get("PlannerBenchmark.planOldestMillion [thrpt] partitions=4").status()).isEqualTo(Status.NEW);
+        assertThat(c.get("FeatureStageBenchmark.parseAndFeatures [ss] events=10000").status()).isEqualTo(Status.MISSING);
         assertThat(c).hasSize(9);
     }
 
     @Test
-    void theSummaryTabulatesSpeedUpsPerTopicSize() throws Exception {
-        List<JmhResult> baseline = JmhResult.read(resource("baseline.json"));
-        String md = BenchmarkReport.markdown(baseline, null);
-        assertThat(md).contains("| boundedReadNewest | maxEvents=1000, topicSize=10000 | 100 | ± 5.000 | ms/op |");
-        assertThat(BenchmarkReport.speedups(baseline)).hasSize(2);
-        assertThat(BenchmarkReport.speedups(baseline).get(0)).containsExactly("10000", "1000", "100 ms/op",
-                "100 ms/op", "1.0×", "100 ms/op", "1.0×", "100 ms/op", "1.0×");
-        String html = BenchmarkReport.html(baseline, md);
-        assertThat(html).contains("<svg", "<polyline", "boundedReadNewest", "topic size (events)");
+    void unitsAreConvertedBeforeComparing() {
+        JmhResult nowMs = new JmhResult("b.Read.bounded", "ss", Map.of("n", "1"), 1.4, 0.05, "ms/op");
+        JmhResult beforeUs = new JmhResult("b.Read.bounded", "ss", Map.of("n", "1"), 1_000, 50, "us/op");
+        Entry e = BaselineComparison.compare(List.of(nowMs), List.of(beforeUs), 25).get(0);
+        assertThat(e.status()).isEqualTo(Status.REGRESSION);
+        assertThat(e.changePercent()).isCloseTo(40.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(e.describe()).contains("1.400 ± 0.050 ms/op against reference 1.000 ± 0.050 ms/op (+40.0 % worse)");
+
+        JmhResult opsPerSecond = new JmhResult("b.Plan.p", "thrpt", Map.of(), 1_000_000, 1_000, "ops/s");
+        JmhResult opsPerMs = new JmhResult("b.Plan.p", "thrpt", Map.of(), 1_000, 1, "ops/ms");
+        assertThat(BaselineComparison.compare(List.of(opsPerSecond), List.of(opsPerMs), 25).get(0).status())
+                .as("1,000,000 ops/s is 1,000 ops/ms").isEqualTo(Status.UNCHANGED);
+        assertThat(opsPerMs.in("ops/us").score()).isEqualTo(1.0);
+        assertThat(new JmhResult("x", "ss", Map.of(), 2, 0.5, "s/op").in("ns/op").error()).isEqualTo(5e8);
+    }
+
+    @Test
+    void timePerOperationIsNotComparedWithOperationsPerTime() {
+        JmhResult time = new JmhResult("b.X.y", "avgt", Map.of(), 2, 0.1, "us/op");
+        JmhResult rate = new JmhResult("b.X.y", "avgt", Map.of(), 0.5, 0.1, "ops/us");
+        Entry e = BaselineComparison.compare(List.of(time), List.of(rate), 25).get(0);
+        assertThat(e.status()).isEqualTo(Status.NO_DATA);
+        assertThat(e.describe()).isEqualTo("b.X.y [avgt]: us/op cannot be compared with the reference's ops/us");
+    }
+
+    @Test
+    void theModeIsPartOfTheKey() {
+        JmhResult avg = new JmhResult("b.X.y", "avgt", Map.of("p", "1"), 2, 0.1, "us/op");
+        JmhResult single = new JmhResult("b.X.y", "ss", Map.of("p", "1"), 2, 0.1, "us/op");
+        assertThat(avg.key()).isEqualTo("b.X.y [avgt] p=1");
+        assertThat(BaselineComparison.compare(List.of(avg), List.of(single), 25)).extracting(Entry::status)
+                .containsExactly(Status.NEW, Status.MISSING);
     }
 }
