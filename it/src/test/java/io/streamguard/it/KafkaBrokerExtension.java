@@ -122,7 +122,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         return choice;
     }
 
-    private static Choice choose(String mode, String configuredImage) {
+    static Choice choose(String mode, String configuredImage) {
         switch (mode) {
             case "embedded":
                 return new Choice(false, null, BROKER_PROPERTY + "=embedded");
