@@ -15,7 +15,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 STATE="$ROOT/it/target/docker"
-PIDFILE="$STATE/dockerd.pid"
+# Outside target/: a `mvn clean` while dockerd runs must not make `down` forget the daemon it has to stop.
+PIDFILE=/var/run/streamguard-it-dockerd.pid
 SOCKET=/var/run/docker.sock
 IMAGE_REPO=streamguard/kafka
 BASE_REPO=streamguard/debian-jre
