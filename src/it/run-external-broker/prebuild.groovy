@@ -5,5 +5,5 @@ context.put('broker', broker)
 def config = new File(basedir, '.mvn/maven.config')
 config.parentFile.mkdirs()
 config.text = "-Dstreamguard.bootstrapServers=${broker.bootstrapServers()}\n"
-new File(basedir, 'broker.txt').text = "${broker.kind()} ${broker.bootstrapServers()}\n"
+new File(basedir, 'broker.txt').text = "${broker.bootstrapServers()}\n${broker.kind()}\n"
 return true
