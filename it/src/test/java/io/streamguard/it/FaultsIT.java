@@ -216,14 +216,14 @@ class FaultsIT {
         }
     }
 
-    private static List<Path> files(Path dir) throws IOException {
+    static List<Path> files(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile).map(dir::relativize)
                     .filter(p -> !p.toString().startsWith(".streamguard.lock")).sorted().toList();
         }
     }
 
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
