@@ -13,6 +13,7 @@ import java.util.Map;
  * @param embeddedAnomalousShare share of the embedded data's users planted as anomalous
  * @param embeddedBehaviours behaviours planted (ids such as {@code brute_force}); empty = all
  * @param workDirectory scratch space of the forks (argument files, logs, the embedded broker's data)
+ * @param maxQuarantineBytes cap on the bytes of quarantined records written; -1 = no cap
  */
 public record RunRequest(
         String bootstrapServers,
@@ -33,13 +34,27 @@ public record RunRequest(
         Path workDirectory,
         Map<String, String> sparkConf,
         double embeddedAnomalousShare,
-        List<String> embeddedBehaviours) {
+        List<String> embeddedBehaviours,
+        long maxQuarantineBytes) {
+
+    public static final long DEFAULT_MAX_QUARANTINE_BYTES = io.streamguard.pipeline.JobConfig.DEFAULT_MAX_QUARANTINE_BYTES;
 
     public RunRequest {
         kafkaProperties = Map.copyOf(kafkaProperties);
         jvmArgs = List.copyOf(jvmArgs);
         sparkConf = Map.copyOf(sparkConf);
         embeddedBehaviours = List.copyOf(embeddedBehaviours);
+    }
+
+    /** The default quarantine cap. */
+    public RunRequest(String bootstrapServers, String topic, long maxEvents, String startFrom, String until,
+                      Path outputDirectory, String master, Map<String, String> kafkaProperties, Duration kafkaTimeout,
+                      double contamination, int numTrees, long seed, int reportTopN, List<String> jvmArgs,
+                      long embeddedEvents, Path workDirectory, Map<String, String> sparkConf,
+                      double embeddedAnomalousShare, List<String> embeddedBehaviours) {
+        this(bootstrapServers, topic, maxEvents, startFrom, until, outputDirectory, master, kafkaProperties,
+                kafkaTimeout, contamination, numTrees, seed, reportTopN, jvmArgs, embeddedEvents, workDirectory,
+                sparkConf, embeddedAnomalousShare, embeddedBehaviours, DEFAULT_MAX_QUARANTINE_BYTES);
     }
 
     /** The generator's defaults for the embedded broker's events. */
@@ -49,7 +64,7 @@ public record RunRequest(
                       long embeddedEvents, Path workDirectory, Map<String, String> sparkConf) {
         this(bootstrapServers, topic, maxEvents, startFrom, until, outputDirectory, master, kafkaProperties,
                 kafkaTimeout, contamination, numTrees, seed, reportTopN, jvmArgs, embeddedEvents, workDirectory,
-                sparkConf, 0.05, List.of());
+                sparkConf, 0.05, List.of(), DEFAULT_MAX_QUARANTINE_BYTES);
     }
 
     /** Without Spark settings. */
@@ -59,7 +74,7 @@ public record RunRequest(
                       long embeddedEvents, Path workDirectory) {
         this(bootstrapServers, topic, maxEvents, startFrom, until, outputDirectory, master, kafkaProperties,
                 kafkaTimeout, contamination, numTrees, seed, reportTopN, jvmArgs, embeddedEvents, workDirectory,
-                Map.of(), 0.05, List.of());
+                Map.of(), 0.05, List.of(), DEFAULT_MAX_QUARANTINE_BYTES);
     }
 
     /** A master other than {@code local[...]}: the application's jars must be shipped to the executors. */
