@@ -43,8 +43,12 @@ class BadInputIT {
                 new Planted("not_json", bytes("42")),
                 new Planted("missing_user", bytes("{\"timestamp\":1700000000000,\"event_type\":\"dns_query\"}")),
                 new Planted("missing_timestamp", bytes("{\"user\":\"u1\",\"event_type\":\"dns_query\"}")),
-                new Planted("not_json", bytes("{\"user\":\"u1\",\"timestamp\":1700000000000,\"threat_score\":\"high\"}")),
-                new Planted("not_json", bytes("{\"user\":\"u1\",\"timestamp\":\"2026-01-01T00:00:00Z\"}")),
+                new Planted("wrong_type", bytes("{\"user\":\"u1\",\"timestamp\":1700000000000,\"threat_score\":\"high\"}")),
+                new Planted("wrong_type", bytes("{\"user\":\"u1\",\"timestamp\":\"2026-01-01T00:00:00Z\"}")),
+                new Planted("wrong_type", bytes("{\"user\":{\"id\":1},\"timestamp\":1700000000000}")),
+                // Crashed every run that read it (log1p of a negative byte count is null in VectorAssembler).
+                new Planted("negative_bytes", bytes("{\"user\":\"u1\",\"timestamp\":1700000000000,"
+                        + "\"metadata\":{\"bytes_transferred\":-5}}")),
                 new Planted("threat_score_out_of_range",
                         bytes("{\"user\":\"u1\",\"timestamp\":1700000000000,\"threat_score\":7.5}")),
                 new Planted("oversized", bytes("{\"user\":\"u1\",\"timestamp\":1700000000000,\"pad\":\""

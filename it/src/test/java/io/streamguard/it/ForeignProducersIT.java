@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -84,9 +85,57 @@ class ForeignProducersIT {
         assertThat(committed.eventsPlanned()).isEqualTo(3_003);
         assertThat(committed.eventsRead()).isEqualTo(2_500);
 
-        AnomalyReport uncommitted = Jobs.run(broker.bootstrapServers(), topic, temp.resolve("uncommitted"),
+        assertThat(committed.run().isolationLevel()).isEqualTo("read_committed");
+
+        // Committed records are the default: events of an aborted transaction never happened.
+        AnomalyReport byDefault = Jobs.run(broker.bootstrapServers(), topic, temp.resolve("default"),
                 Jobs.Options.defaults().maxEvents(-1).startFrom("oldest")).report();
+        assertThat(byDefault.eventsRead()).isEqualTo(2_500);
+        assertThat(byDefault.run().isolationLevel()).isEqualTo("read_committed");
+
+        AnomalyReport uncommitted = Jobs.run(broker.bootstrapServers(), topic, temp.resolve("uncommitted"),
+                Jobs.Options.defaults().maxEvents(-1).startFrom("oldest")
+                        .kafka(Map.of("isolation.level", "read_uncommitted"))).report();
         assertThat(uncommitted.eventsRead()).isEqualTo(3_000);
+        assertThat(uncommitted.run().isolationLevel()).isEqualTo("read_uncommitted");
+    }
+
+    /**
+     * A live transactional producer keeps a transaction open at the end of the topic. A committed read receives
+     * nothing at or past the transaction's first offset (the last stable offset) until it ends, so a {@code newest}
+     * plan up to the high watermark waited for the poll timeout and then failed, blaming deleted records.
+     */
+    @Test
+    void aTransactionLeftOpenAtTheEndOfTheTopicDoesNotStopANewestRead(TestBroker broker) {
+        String topic = "open-transaction";
+        broker.createTopic(topic, 1, Map.of());
+        List<SyntheticEvents.Event> events = Events.sorted(1_600, 10);
+        try (KafkaProducer<byte[], byte[]> open = Events.producer(broker.bootstrapServers(), Map.of(
+                "transactional.id", "streamguard-it-open", "enable.idempotence", true,
+                "transaction.timeout.ms", 600_000))) {
+            open.initTransactions();
+            open.beginTransaction();
+            events.subList(0, 1_000).forEach(e -> open.send(Events.record(topic, 0, e)));
+            open.commitTransaction();                                    // offsets 0..999, marker at 1000
+            open.beginTransaction();
+            events.subList(1_000, 1_200).forEach(e -> open.send(Events.record(topic, 0, e)));
+            open.flush();                                                // offsets 1001..1200: never committed
+            // Records of other producers behind the open transaction are held back from committed readers too.
+            Events.produce(broker.bootstrapServers(), Map.of(),
+                    p -> events.subList(1_200, 1_600).forEach(e -> p.send(Events.record(topic, 0, e))));
+
+            AnomalyReport r = Jobs.run(broker.bootstrapServers(), topic, temp.resolve("out"),
+                    Jobs.Options.defaults().maxEvents(500).startFrom("newest")).report();
+            assertThat(r.run().isolationLevel()).isEqualTo("read_committed");
+            assertThat(r.eventsAvailable()).isEqualTo(1_001);                // up to the last stable offset
+            assertThat(r.offsetRanges()).singleElement().satisfies(o -> {
+                assertThat(o.from()).isEqualTo(501);
+                assertThat(o.until()).isEqualTo(1_001);
+            });
+            assertThat(r.eventsRead()).isEqualTo(499);                  // 500 offsets, one of them the marker
+            assertThat(r.malformedEvents()).isZero();
+            open.abortTransaction();
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.streamguard.pipeline;
 
 import io.streamguard.pipeline.plan.OffsetPlanner;
 import io.streamguard.pipeline.plan.Take;
+import io.streamguard.pipeline.source.KafkaSliceSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -33,6 +34,7 @@ public record JobConfig(
         long seed,
         int reportTopN,
         int maxRecordBytes,
+        long maxQuarantineBytes,
         String groundTruth,
         Map<String, String> sparkConf,
         boolean exitWithParent) {
@@ -46,6 +48,9 @@ public record JobConfig(
     public static final int DEFAULT_TOP_N = 10;
     public static final int DEFAULT_MAX_RECORD_BYTES = 512 * 1024;
     public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(30);
+    /** 100 MiB of quarantined JSON lines: hundreds of thousands of typical records, never a full disk. */
+    public static final long DEFAULT_MAX_QUARANTINE_BYTES = 100L * 1024 * 1024;
+
 
     /** Ends the secrets block on standard input; {@link java.util.Properties#store} never writes such a line. */
     public static final String END_OF_SECRETS = "--end-of-secrets--";
@@ -71,6 +76,8 @@ public record JobConfig(
             "  --seed N                     random seed (default " + DEFAULT_SEED + ")",
             "  --report-top-n N             users listed in top_anomalies (default " + DEFAULT_TOP_N + ")",
             "  --max-record-bytes N         larger records are quarantined (default " + DEFAULT_MAX_RECORD_BYTES + ")",
+            "  --max-quarantine-bytes N     cap on quarantined JSON lines; counts stay exact; -1 = no cap (default "
+                    + DEFAULT_MAX_QUARANTINE_BYTES + ")",
             "  --ground-truth FILE          ground_truth.json of synthetic events: adds evaluation.json to the outputs");
 
     public JobConfig {
@@ -186,6 +193,16 @@ public record JobConfig(
         long seed = longOption(single, "seed", DEFAULT_SEED);
         int topN = intOption(single, "report-top-n", DEFAULT_TOP_N, 0);
         int maxRecordBytes = intOption(single, "max-record-bytes", DEFAULT_MAX_RECORD_BYTES, 1);
+        long maxQuarantineBytes = longOption(single, "max-quarantine-bytes", DEFAULT_MAX_QUARANTINE_BYTES);
+        if (maxQuarantineBytes < -1) {
+            throw StreamGuardException.badConfig("--max-quarantine-bytes must be 0 or more, or -1 for no cap; was "
+                    + maxQuarantineBytes + ".");
+        }
+        String isolation = kafka.get(KafkaSliceSource.ISOLATION_LEVEL);
+        if (isolation != null && !List.of("read_committed", "read_uncommitted").contains(isolation.trim())) {
+            throw StreamGuardException.badConfig("Kafka property " + KafkaSliceSource.ISOLATION_LEVEL
+                    + " must be read_committed or read_uncommitted; was '" + isolation + "'.");
+        }
         long timeoutMs = longOption(single, "kafka-timeout-ms", DEFAULT_KAFKA_TIMEOUT.toMillis());
         if (timeoutMs <= 0) {
             throw StreamGuardException.badConfig("--kafka-timeout-ms must be positive; was " + timeoutMs + ".");
@@ -198,7 +215,7 @@ public record JobConfig(
 
         for (String known : List.of("bootstrap-servers", "output", "topic", "max-events", "start-from", "until",
                 "contamination", "num-trees", "max-samples", "seed", "report-top-n", "max-record-bytes",
-                "kafka-timeout-ms", "master", "ground-truth")) {
+                "max-quarantine-bytes", "kafka-timeout-ms", "master", "ground-truth")) {
             single.remove(known);
         }
         if (!single.isEmpty()) {
@@ -206,7 +223,7 @@ public record JobConfig(
         }
         return new JobConfig(bootstrap, topic, maxEvents, take, from, until, output, master, kafka,
                 Duration.ofMillis(timeoutMs), contamination, numTrees, maxSamples, seed, topN, maxRecordBytes,
-                groundTruth, spark, "true".equals(exitWithParent));
+                maxQuarantineBytes, groundTruth, spark, "true".equals(exitWithParent));
     }
 
     /**
@@ -240,6 +257,11 @@ public record JobConfig(
         } catch (java.io.IOException e) {
             throw StreamGuardException.badConfig("--secrets stdin: cannot read standard input: " + e.getMessage());
         }
+    }
+
+    /** {@code read_committed} unless the Kafka properties ask for {@code read_uncommitted}. */
+    public String isolationLevel() {
+        return KafkaSliceSource.isolationLevel(kafkaProperties);
     }
 
     /** How the read was bounded, in words for the report and the log. */

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import io.streamguard.pipeline.detect.IsolationForestDetector;
 import io.streamguard.pipeline.features.UserFeatures;
 import io.streamguard.pipeline.output.OutputCommitter;
+import io.streamguard.pipeline.output.QuarantineWriter;
 import io.streamguard.pipeline.plan.KafkaTopicInspector;
 import io.streamguard.pipeline.plan.OffsetPlan;
 import io.streamguard.pipeline.plan.OffsetPlanner;
@@ -67,8 +68,8 @@ public final class StreamGuardPipeline {
                 spark.sparkContext().hadoopConfiguration(), runId)) {
             OffsetPlan plan = plan(config);
             long planMs = clock.lap();
-            LOG.info("Planned {} of {} available offsets of '{}' ({}): {}", plan.plannedOffsets(), plan.available(),
-                    config.topic(), config.modeDescription(), describe(plan));
+            LOG.info("Planned {} of {} available offsets of '{}' ({}, {}): {}", plan.plannedOffsets(),
+                    plan.available(), config.topic(), config.modeDescription(), config.isolationLevel(), describe(plan));
             if (plan.plannedOffsets() == 0) {
                 throw new StreamGuardException(StreamGuardException.EXIT_NO_DATA,
                         "Nothing to read: topic '" + config.topic() + "' holds " + plan.available()
@@ -90,7 +91,8 @@ public final class StreamGuardPipeline {
                 // reads records: from here on the parsed records are cached.
                 Dataset<Row> records = KafkaSliceSource.read(spark, config.bootstrapServers(), plan,
                         config.kafkaProperties(), config.kafkaTimeout().toMillis());
-                parsed = EventParser.parse(records, config.maxRecordBytes()).persist(StorageLevel.MEMORY_AND_DISK());
+                parsed = EventParser.parse(records, config.maxRecordBytes(),
+                        EventParser.latestTimestampMs(startedAt.toEpochMilli())).persist(StorageLevel.MEMORY_AND_DISK());
                 countsByReason = parsed.groupBy(EventParser.REJECT_REASON).count().collectAsList();
             } catch (Exception e) { // Spark throws its checked SparkException from Scala, undeclared
                 throw ReadFailures.classify(e, config.bootstrapServers()).orElseThrow(() -> sneaky(e));
@@ -136,12 +138,14 @@ public final class StreamGuardPipeline {
             }
             scored.write().partitionBy(IsolationForestDetector.LABEL)
                     .parquet(committer.staged(TRAINING_DATA).toString());
-            if (malformed > 0) {
-                int files = (int) Math.max(1, Math.min(MAX_SHUFFLE_PARTITIONS, malformed / 1_000_000));
-                EventParser.rejected(parsed).coalesce(files).write()
-                        .json(committer.staged(QUARANTINE).toString());
-            } else {
-                committer.fileSystem().mkdirs(committer.staged(QUARANTINE));
+            int files = (int) Math.max(1, Math.min(MAX_SHUFFLE_PARTITIONS, malformed / 1_000_000));
+            QuarantineWriter.Written quarantined = QuarantineWriter.write(EventParser.rejected(parsed), malformed,
+                    committer.fileSystem(), committer.staged(QUARANTINE), config.maxQuarantineBytes(), files);
+            if (quarantined.truncated()) {
+                LOG.warn("Quarantined {} of {} malformed records ({} bytes): the cap of {} bytes "
+                        + "(streamguard.maxQuarantineBytes / --max-quarantine-bytes) left the others out; the counts by "
+                        + "reason are exact", quarantined.records(), malformed, quarantined.bytes(),
+                        config.maxQuarantineBytes());
             }
             long writeMs = clock.lap();
 
@@ -151,8 +155,11 @@ public final class StreamGuardPipeline {
                             spark.version(), spark.sparkContext().master(), config.bootstrapServers(),
                             config.topic(), config.modeDescription(),
                             config.from() == null ? config.modeDescription() : config.from().toString(),
-                            config.until() == null ? null : config.until().toString(), config.maxEvents()),
+                            config.until() == null ? null : config.until().toString(), config.maxEvents(),
+                            config.isolationLevel()),
                     plan.available(), plan.plannedOffsets(), eventsRead, malformed, malformedByReason,
+                    new AnomalyReport.Quarantine(quarantined.records(), quarantined.bytes(),
+                            config.maxQuarantineBytes(), quarantined.truncated()),
                     plan.ranges().stream()
                             .map(r -> new AnomalyReport.OffsetRangeEntry(r.topic(), r.partition(), r.from(), r.until()))
                             .toList(),

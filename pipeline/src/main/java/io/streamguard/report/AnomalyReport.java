@@ -15,7 +15,7 @@ import java.util.Map;
  * <p>This package has no Spark imports: the Maven plugin reads and checks reports with it.
  */
 @JsonPropertyOrder({"schema_version", "run", "events_available", "events_planned", "events_read",
-        "malformed_events", "malformed_by_reason", "offset_ranges", "total_users", "anomalous_users", "anomaly_rate",
+        "malformed_events", "malformed_by_reason", "quarantine", "offset_ranges", "total_users", "anomalous_users", "anomaly_rate",
         "model", "timings_ms", "top_anomalies"})
 public record AnomalyReport(
         @JsonProperty("schema_version") int schemaVersion,
@@ -25,6 +25,7 @@ public record AnomalyReport(
         @JsonProperty("events_read") long eventsRead,
         @JsonProperty("malformed_events") long malformedEvents,
         @JsonProperty("malformed_by_reason") Map<String, Long> malformedByReason,
+        @JsonProperty("quarantine") @JsonInclude(JsonInclude.Include.NON_NULL) Quarantine quarantine,
         @JsonProperty("offset_ranges") List<OffsetRangeEntry> offsetRanges,
         @JsonProperty("total_users") long totalUsers,
         @JsonProperty("anomalous_users") long anomalousUsers,
@@ -35,10 +36,35 @@ public record AnomalyReport(
 
     public static final int SCHEMA_VERSION = 1;
 
+    /** A report without {@code quarantine} (as written before the quarantine was capped). */
+    public AnomalyReport(int schemaVersion, Run run, long eventsAvailable, long eventsPlanned, long eventsRead,
+                         long malformedEvents, Map<String, Long> malformedByReason,
+                         List<OffsetRangeEntry> offsetRanges, long totalUsers, long anomalousUsers,
+                         double anomalyRate, Model model, Timings timingsMs, List<TopAnomaly> topAnomalies) {
+        this(schemaVersion, run, eventsAvailable, eventsPlanned, eventsRead, malformedEvents, malformedByReason, null,
+                offsetRanges, totalUsers, anomalousUsers, anomalyRate, model, timingsMs, topAnomalies);
+    }
+
+    /**
+     * What {@code quarantine/} holds. Reports written before the cap existed have none.
+     *
+     * @param records rejected records written (all of {@code malformed_events} unless {@code truncated})
+     * @param bytes bytes of the JSON lines written
+     * @param maxBytes the cap ({@code streamguard.maxQuarantineBytes}); -1 = none
+     * @param truncated true when the cap left rejected records out: the counts by reason stay exact
+     */
+    @JsonPropertyOrder({"records", "bytes", "max_bytes", "truncated"})
+    public record Quarantine(
+            @JsonProperty("records") long records,
+            @JsonProperty("bytes") long bytes,
+            @JsonProperty("max_bytes") long maxBytes,
+            @JsonProperty("truncated") boolean truncated) {
+    }
+
     /** Where and how the run happened. Never holds secrets: Kafka properties are not recorded. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonPropertyOrder({"run_id", "started_at", "finished_at", "streamguard_version", "spark_version", "master",
-            "bootstrap_servers", "topic", "mode", "start_from", "until", "max_events"})
+            "bootstrap_servers", "topic", "mode", "start_from", "until", "max_events", "isolation_level"})
     public record Run(
             @JsonProperty("run_id") String runId,
             @JsonProperty("started_at") String startedAt,
@@ -51,7 +77,16 @@ public record AnomalyReport(
             @JsonProperty("mode") String mode,
             @JsonProperty("start_from") String startFrom,
             @JsonProperty("until") String until,
-            @JsonProperty("max_events") long maxEvents) {
+            @JsonProperty("max_events") long maxEvents,
+            @JsonProperty("isolation_level") @JsonInclude(JsonInclude.Include.NON_NULL) String isolationLevel) {
+
+        /** A run recorded without its isolation level (reports written before it was recorded). */
+        public Run(String runId, String startedAt, String finishedAt, String streamguardVersion, String sparkVersion,
+                   String master, String bootstrapServers, String topic, String mode, String startFrom, String until,
+                   long maxEvents) {
+            this(runId, startedAt, finishedAt, streamguardVersion, sparkVersion, master, bootstrapServers, topic, mode,
+                    startFrom, until, maxEvents, null);
+        }
     }
 
     /** A planned read of one partition, offsets {@code [from, until)}. */

@@ -53,6 +53,21 @@ public final class ReportInvariants {
                         + r.malformedEvents() + ")", "a sum of " + sum));
             }
         }
+        AnomalyReport.Quarantine q = r.quarantine();
+        if (q != null) {
+            if (q.records() > r.malformedEvents()) {
+                v.add(new Violation("/quarantine/records", "<= malformed_events (" + r.malformedEvents() + ")",
+                        Long.toString(q.records())));
+            }
+            if (q.truncated() != (q.records() < r.malformedEvents())) {
+                v.add(new Violation("/quarantine/truncated", "true exactly when records (" + q.records()
+                        + ") < malformed_events (" + r.malformedEvents() + ")", Boolean.toString(q.truncated())));
+            }
+            if (q.maxBytes() >= 0 && q.bytes() > q.maxBytes()) {
+                v.add(new Violation("/quarantine/bytes", "<= max_bytes (" + q.maxBytes() + ")",
+                        Long.toString(q.bytes())));
+            }
+        }
         if (r.offsetRanges() != null) {
             long planned = 0;
             for (int i = 0; i < r.offsetRanges().size(); i++) {

@@ -21,6 +21,21 @@ class JobConfigTest {
         assertThat(c.maxSamples()).isEqualTo(256);
         assertThat(c.kafkaTimeout().toMillis()).isEqualTo(30_000);
         assertThat(c.modeDescription()).isEqualTo("newest");
+        assertThat(c.maxQuarantineBytes()).isEqualTo(100L * 1024 * 1024);
+        assertThat(c.isolationLevel()).isEqualTo("read_committed");
+    }
+
+    @Test
+    void theQuarantineCapAndTheIsolationLevelAreChecked() {
+        JobConfig c = JobConfig.parse(new String[] {"--bootstrap-servers=b:1", "--output=o",
+            "--max-quarantine-bytes=-1", "--kafka-property", "isolation.level=read_uncommitted"});
+        assertThat(c.maxQuarantineBytes()).isEqualTo(-1);
+        assertThat(c.isolationLevel()).isEqualTo("read_uncommitted");
+        assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap-servers=b:1", "--output=o",
+            "--max-quarantine-bytes=-2"})).hasMessageContaining("--max-quarantine-bytes must be 0 or more");
+        assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap-servers=b:1", "--output=o",
+            "--kafka-property", "isolation.level=serializable"}))
+                .hasMessageContaining("isolation.level must be read_committed or read_uncommitted");
     }
 
     @Test

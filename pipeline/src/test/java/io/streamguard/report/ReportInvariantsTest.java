@@ -56,6 +56,34 @@ class ReportInvariantsTest {
     }
 
     @Test
+    void aCappedQuarantineAndTheIsolationLevelAreRecordedAndChecked() throws IOException {
+        AnomalyReport r = valid();
+        AnomalyReport.Run run = new AnomalyReport.Run("run-1", "2026-11-26T10:00:00Z", "2026-11-26T10:00:05Z", "dev",
+                "3.5.7", "local[*]", "127.0.0.1:9092", "security-events", "newest", "newest", null, 1000,
+                "read_committed");
+        AnomalyReport capped = new AnomalyReport(1, run, 5000, 1000, 1000, 2, r.malformedByReason(),
+                new AnomalyReport.Quarantine(1, 900, 1000, true), r.offsetRanges(), 20, 2, 0.1, r.model(),
+                r.timingsMs(), r.topAnomalies());
+        assertThat(ReportInvariants.check(capped)).isEmpty();
+        byte[] json = ReportJson.toBytes(capped);
+        assertThat(new String(json)).contains("\"isolation_level\" : \"read_committed\"", "\"truncated\" : true");
+        assertThat(ReportJson.read(json)).isEqualTo(capped);
+        assertThat(new String(ReportJson.toBytes(r))).doesNotContain("quarantine", "isolation_level");
+
+        AnomalyReport lying = new AnomalyReport(1, run, 5000, 1000, 1000, 2, r.malformedByReason(),
+                new AnomalyReport.Quarantine(3, 1200, 1000, false), r.offsetRanges(), 20, 2, 0.1, r.model(),
+                r.timingsMs(), r.topAnomalies());
+        assertThat(ReportInvariants.check(lying)).extracting(Violation::toString).containsExactly(
+                "/quarantine/records: expected <= malformed_events (2), found 3",
+                "/quarantine/bytes: expected <= max_bytes (1000), found 1200");
+        AnomalyReport silentCut = new AnomalyReport(1, run, 5000, 1000, 1000, 2, r.malformedByReason(),
+                new AnomalyReport.Quarantine(1, 900, 1000, false), r.offsetRanges(), 20, 2, 0.1, r.model(),
+                r.timingsMs(), r.topAnomalies());
+        assertThat(ReportInvariants.check(silentCut)).extracting(Violation::toString).containsExactly(
+                "/quarantine/truncated: expected true exactly when records (1) < malformed_events (2), found false");
+    }
+
+    @Test
     void offsetRangesMustCoverThePlannedEvents() {
         AnomalyReport r = valid();
         AnomalyReport broken = new AnomalyReport(1, r.run(), 5000, 1000, 1000, 2, r.malformedByReason(),

@@ -91,6 +91,14 @@ public class RunMojo extends AbstractForkingMojo {
     @Parameter(property = "streamguard.timeout", defaultValue = "PT2H")
     String timeout;
 
+    /**
+     * Cap on the bytes of malformed records written to {@code quarantine/} (JSON lines holding the raw payloads).
+     * The counts by reason in the report stay exact; when the cap cuts, the report's {@code quarantine.truncated} is
+     * true and every reason keeps examples. {@code 0} keeps no payloads, {@code -1} removes the cap.
+     */
+    @Parameter(property = "streamguard.maxQuarantineBytes", defaultValue = "104857600")
+    long maxQuarantineBytes;
+
     /** How long to wait for the brokers before failing, in milliseconds. */
     @Parameter(property = "streamguard.kafkaTimeoutMs", defaultValue = "30000")
     long kafkaTimeoutMs;
@@ -171,6 +179,10 @@ public class RunMojo extends AbstractForkingMojo {
         if (kafkaTimeoutMs <= 0) {
             throw new MojoFailureException("streamguard.kafkaTimeoutMs must be positive; was " + kafkaTimeoutMs + ".");
         }
+        if (maxQuarantineBytes < -1) {
+            throw new MojoFailureException("streamguard.maxQuarantineBytes must be 0 or more, or -1 for no cap; was "
+                    + maxQuarantineBytes + ".");
+        }
         if (embeddedEvents < 1 && (bootstrapServers == null || bootstrapServers.isBlank())) {
             throw new MojoFailureException(
                     "streamguard.embedded.events must be at least 1 to seed the embedded broker; was "
@@ -206,7 +218,8 @@ public class RunMojo extends AbstractForkingMojo {
         }
         return new RunRequest(bootstrapServers, topic, maxEvents, mode, until, outputDirectory.toPath(),
                 master.trim(), kafka, Duration.ofMillis(kafkaTimeoutMs), contamination, numTrees, seed, reportTopN,
-                jvm, embeddedEvents, workDirectory.toPath(), spark, embeddedAnomalousShare, behaviours, deadline);
+                jvm, embeddedEvents, workDirectory.toPath(), spark, embeddedAnomalousShare, behaviours,
+                maxQuarantineBytes, deadline);
     }
 
     private static void parseInstant(String property, String value, String accepted) throws MojoFailureException {

@@ -9,6 +9,41 @@ public interface Console {
 
     void debug(String message);
 
+    /**
+     * A value read from the data (a user name, a reason) as one printable line: backslashes, line breaks, control
+     * and format characters (terminal escapes, bidirectional overrides, zero-width characters) are shown as
+     * escapes, so a record cannot forge log lines ({@code "x\n[INFO] BUILD SUCCESS"}) or drive the terminal.
+     */
+    static String printable(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        value.codePoints().forEach(c -> {
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    int type = Character.getType(c);
+                    if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                            || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE
+                            || type == Character.UNASSIGNED || type == Character.PRIVATE_USE) {
+                        if (c > 0xFFFF) {
+                            out.append(String.format(java.util.Locale.ROOT, "\\U%08X", c));
+                        } else {
+                            out.append(String.format(java.util.Locale.ROOT, "\\u%04X", c));
+                        }
+                    } else {
+                        out.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return out.toString();
+    }
+
     /** Writes to standard error; for plain-Java callers outside Maven. */
     static Console stderr() {
         return new Console() {

@@ -30,6 +30,7 @@ class RunMojoTest {
         assertThat(request.reportTopN()).isEqualTo(10);
         assertThat(request.embeddedEvents()).isEqualTo(200_000);
         assertThat(request.kafkaTimeout().toMillis()).isEqualTo(30_000);
+        assertThat(request.maxQuarantineBytes()).isEqualTo(100L * 1024 * 1024);
         assertThat(request.embedded()).isTrue();
         assertThat(request.outputDirectory().toString().replace('\\', '/')).endsWith("target/streamguard");
         assertThat(request.kafkaProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT");

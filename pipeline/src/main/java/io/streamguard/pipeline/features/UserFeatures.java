@@ -31,6 +31,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Per-user behavioural features, computed with a single shuffle.
@@ -42,6 +43,10 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * {@code Expand} that several {@code countDistinct}s in one aggregation would plan.
  *
  * <p>Hours and days are computed from epoch milliseconds, so they are UTC whatever the session time zone.
+ *
+ * <p>Every feature is a finite double for every event {@link io.streamguard.pipeline.source.EventParser} accepts
+ * (non-negative byte counts, timestamps in {@code (0, run start + 1 day]}, threat scores in [0, 1] or absent);
+ * the detector's {@code VectorAssembler} fails the whole run on a single null.
  */
 public final class UserFeatures {
 
@@ -159,7 +164,10 @@ public final class UserFeatures {
                 count("interval_s").as("intervals"),
                 avg(rare(col("process_name"), commonProcesses)).as("rare_process_rate"),
                 avg(rare(col("domain"), commonDomains)).as("rare_domain_rate"),
-                sum(coalesce(col("bytes_transferred"), lit(0L))).as("total_bytes"),
+                // A sum of longs wraps around silently past 2^63 (two records near the maximum): summed as exact
+                // decimals instead, whatever the order, and as doubles only at the end.
+                sum(coalesce(col("bytes_transferred"), lit(0L)).cast(DataTypes.createDecimalType(38, 0)))
+                        .as("total_bytes"),
                 max(coalesce(col("bytes_transferred"), lit(0L))).as("max_bytes")));
         for (String type : SecurityEventSchema.EVENT_TYPES) {
             aggregates.add(avg(when(col("event_type").equalTo(type), 1.0).otherwise(0.0)).as(eventTypeColumn(type)));

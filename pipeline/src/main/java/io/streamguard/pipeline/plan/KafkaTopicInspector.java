@@ -1,6 +1,7 @@
 package io.streamguard.pipeline.plan;
 
 import io.streamguard.pipeline.StreamGuardException;
+import io.streamguard.pipeline.source.KafkaSliceSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,10 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -33,12 +36,20 @@ public final class KafkaTopicInspector implements AutoCloseable {
     private final Admin admin;
     private final String bootstrapServers;
     private final Duration timeout;
+    private final IsolationLevel isolationLevel;
 
+    /**
+     * @param kafkaProperties the client properties of the read; their {@code isolation.level} (default
+     *     {@code read_committed}, see {@link KafkaSliceSource#DEFAULT_ISOLATION_LEVEL}) decides where partitions end
+     */
     public KafkaTopicInspector(String bootstrapServers, Map<String, String> kafkaProperties, Duration timeout) {
         this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;
+        this.isolationLevel = IsolationLevel.valueOf(
+                KafkaSliceSource.isolationLevel(kafkaProperties).toUpperCase(java.util.Locale.ROOT));
         Properties props = new Properties();
         props.putAll(kafkaProperties);
+        props.remove(KafkaSliceSource.ISOLATION_LEVEL); // a consumer setting; the Admin client warns about it
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
@@ -49,6 +60,11 @@ public final class KafkaTopicInspector implements AutoCloseable {
     /**
      * The windows of every partition of {@code topic}: {@code [max(low, first offset at from), min(high, first
      * offset at until))}, where a missing bound is the watermark itself.
+     *
+     * <p>Reading committed records, {@code high} is the last stable offset: the first offset of the oldest
+     * transaction still open. A {@code read_committed} consumer never receives a record at or beyond it until that
+     * transaction ends, so a plan up to the high watermark would wait for records that may never come (any live
+     * transactional producer keeps a transaction open) and then fail.
      */
     public List<PartitionWindow> windows(String topic, Instant from, Instant until) {
         List<TopicPartition> partitions = partitions(topic);
@@ -57,11 +73,14 @@ public final class KafkaTopicInspector implements AutoCloseable {
                     "Topic '" + topic + "' on " + bootstrapServers + " has no partitions; create it with at least one.");
         }
         ListOffsetsResult earliest = admin.listOffsets(specs(partitions, OffsetSpec.earliest()));
-        ListOffsetsResult latest = admin.listOffsets(specs(partitions, OffsetSpec.latest()));
+        ListOffsetsResult latest = admin.listOffsets(specs(partitions, OffsetSpec.latest()),
+                new ListOffsetsOptions(isolationLevel));
         ListOffsetsResult atFrom = from == null ? null
-                : admin.listOffsets(specs(partitions, OffsetSpec.forTimestamp(from.toEpochMilli())));
+                : admin.listOffsets(specs(partitions, OffsetSpec.forTimestamp(from.toEpochMilli())),
+                        new ListOffsetsOptions(isolationLevel));
         ListOffsetsResult atUntil = until == null ? null
-                : admin.listOffsets(specs(partitions, OffsetSpec.forTimestamp(until.toEpochMilli())));
+                : admin.listOffsets(specs(partitions, OffsetSpec.forTimestamp(until.toEpochMilli())),
+                        new ListOffsetsOptions(isolationLevel));
 
         Map<TopicPartition, ListOffsetsResultInfo> low = await(earliest.all(), "list the earliest offsets of " + topic);
         Map<TopicPartition, ListOffsetsResultInfo> high = await(latest.all(), "list the latest offsets of " + topic);

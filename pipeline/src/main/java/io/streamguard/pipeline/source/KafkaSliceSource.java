@@ -28,7 +28,25 @@ public final class KafkaSliceSource {
      */
     public static final int BOUNDED_FETCH_MAX_WAIT_MS = 10;
 
+    /** The Kafka client property that says whether records of open and aborted transactions are read. */
+    public static final String ISOLATION_LEVEL = "isolation.level";
+
+    /**
+     * Events of an aborted transaction never happened, and those of an open one may never happen: scoring them
+     * would score events that no consumer of the topic's committed history ever sees. Kafka's consumer and Spark's
+     * Kafka source default to {@code read_uncommitted} (the consumer's default since transactions were added, for
+     * compatibility); we read committed records unless the Kafka properties set {@code isolation.level}. The
+     * planner then ends {@code newest} reads at the last stable offset, not the high watermark.
+     */
+    public static final String DEFAULT_ISOLATION_LEVEL = "read_committed";
+
     private KafkaSliceSource() {
+    }
+
+    /** The isolation level a read with these Kafka client properties uses. */
+    public static String isolationLevel(Map<String, String> kafkaProperties) {
+        return kafkaProperties.getOrDefault(ISOLATION_LEVEL, DEFAULT_ISOLATION_LEVEL).trim()
+                .toLowerCase(java.util.Locale.ROOT);
     }
 
     public static Dataset<Row> read(SparkSession spark, String bootstrapServers, OffsetPlan plan,
@@ -47,7 +65,9 @@ public final class KafkaSliceSource {
                 .option("kafka.default.api.timeout.ms", Long.toString(pollTimeoutMs))
                 .option("kafka.request.timeout.ms", Long.toString(pollTimeoutMs))
                 // Records deleted by retention between planning and reading must fail the run, not shrink it.
-                .option("failOnDataLoss", "true");
+                .option("failOnDataLoss", "true")
+                // The plan ends at the last stable offset when reading committed records (KafkaTopicInspector).
+                .option("kafka." + ISOLATION_LEVEL, isolationLevel(kafkaProperties));
         // The user's client properties come last and win (security settings, or their own fetch tuning).
         kafkaProperties.forEach((k, v) -> reader.option("kafka." + k, v));
         return reader.load();

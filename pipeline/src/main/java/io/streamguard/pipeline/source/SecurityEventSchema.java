@@ -6,14 +6,12 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The event format of DESIGN.md as an explicit Spark schema, so every value is parsed once by {@code from_json}
- * (no schema inference, no per-field {@code get_json_object}). Only the fields the features use are declared:
- * unknown fields are ignored by the parser, and per-type details objects are not needed.
+ * The event format of DESIGN.md as an explicit Spark schema, so every value is parsed once by
+ * {@link StrictJsonReader} (no schema inference, no per-field {@code get_json_object}), which also checks that each
+ * declared field has this JSON type. Unknown fields are ignored by the parser, and per-type details objects are
+ * not needed.
  */
 public final class SecurityEventSchema {
-
-    /** Holds the raw text of values that did not parse (Spark's PERMISSIVE mode). */
-    public static final String CORRUPT_RECORD = "_corrupt_record";
 
     /** The event types of the format; one distribution feature column each (a fixed set, not a pivot). */
     public static final List<String> EVENT_TYPES =
@@ -41,7 +39,6 @@ public final class SecurityEventSchema {
         DataTypes.createStructField("status", DataTypes.StringType, true),
         DataTypes.createStructField("threat_score", DataTypes.DoubleType, true),
         DataTypes.createStructField("metadata", METADATA, true),
-        DataTypes.createStructField(CORRUPT_RECORD, DataTypes.StringType, true),
     });
 
     private SecurityEventSchema() {

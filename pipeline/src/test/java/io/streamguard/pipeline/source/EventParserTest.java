@@ -43,7 +43,7 @@ class EventParserTest {
             reasons.put(r.getLong(r.fieldIndex("offset")), r.getString(r.fieldIndex(EventParser.REJECT_REASON)));
         }
         String[] expected = {null, null, "not_json", "not_json", "not_json", "not_json", "missing_user",
-            "missing_user", "missing_timestamp", "not_json", "not_json", "threat_score_out_of_range", "invalid_utf8",
+            "missing_user", "missing_timestamp", "wrong_type", "wrong_type", "threat_score_out_of_range", "invalid_utf8",
             "not_json", "null_value", "oversized"};
         for (int offset = 0; offset < expected.length; offset++) {
             assertThat(reasons.get((long) offset)).as("reason of offset %d", offset).isEqualTo(expected[offset]);

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param embeddedAnomalousShare share of the embedded data's users planted as anomalous
  * @param embeddedBehaviours behaviours planted (ids such as {@code brute_force}); empty = all
  * @param workDirectory scratch space of the forks (argument files, logs, the embedded broker's data)
+ * @param maxQuarantineBytes cap on the bytes of quarantined records written; -1 = no cap
  * @param timeout the job's deadline; past it the job is stopped and the run fails ({@link Duration#ZERO}: none)
  */
 public record RunRequest(
@@ -35,7 +36,10 @@ public record RunRequest(
         Map<String, String> sparkConf,
         double embeddedAnomalousShare,
         List<String> embeddedBehaviours,
+        long maxQuarantineBytes,
         Duration timeout) {
+
+    public static final long DEFAULT_MAX_QUARANTINE_BYTES = io.streamguard.pipeline.JobConfig.DEFAULT_MAX_QUARANTINE_BYTES;
 
     /** {@code streamguard.timeout}'s default: generous, so only a job that hangs meets it. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(2);
@@ -50,7 +54,7 @@ public record RunRequest(
         }
     }
 
-    /** With the default deadline. */
+    /** With the default quarantine cap and deadline. */
     public RunRequest(String bootstrapServers, String topic, long maxEvents, String startFrom, String until,
                       Path outputDirectory, String master, Map<String, String> kafkaProperties, Duration kafkaTimeout,
                       double contamination, int numTrees, long seed, int reportTopN, List<String> jvmArgs,
@@ -58,7 +62,8 @@ public record RunRequest(
                       double embeddedAnomalousShare, List<String> embeddedBehaviours) {
         this(bootstrapServers, topic, maxEvents, startFrom, until, outputDirectory, master, kafkaProperties,
                 kafkaTimeout, contamination, numTrees, seed, reportTopN, jvmArgs, embeddedEvents, workDirectory,
-                sparkConf, embeddedAnomalousShare, embeddedBehaviours, DEFAULT_TIMEOUT);
+                sparkConf, embeddedAnomalousShare, embeddedBehaviours, DEFAULT_MAX_QUARANTINE_BYTES,
+                DEFAULT_TIMEOUT);
     }
 
     /** The generator's defaults for the embedded broker's events. */
@@ -68,7 +73,7 @@ public record RunRequest(
                       long embeddedEvents, Path workDirectory, Map<String, String> sparkConf) {
         this(bootstrapServers, topic, maxEvents, startFrom, until, outputDirectory, master, kafkaProperties,
                 kafkaTimeout, contamination, numTrees, seed, reportTopN, jvmArgs, embeddedEvents, workDirectory,
-                sparkConf, 0.05, List.of(), DEFAULT_TIMEOUT);
+                sparkConf, 0.05, List.of(), DEFAULT_MAX_QUARANTINE_BYTES, DEFAULT_TIMEOUT);
     }
 
     /** Without Spark settings. */
@@ -78,7 +83,7 @@ public record RunRequest(
                       long embeddedEvents, Path workDirectory) {
         this(bootstrapServers, topic, maxEvents, startFrom, until, outputDirectory, master, kafkaProperties,
                 kafkaTimeout, contamination, numTrees, seed, reportTopN, jvmArgs, embeddedEvents, workDirectory,
-                Map.of(), 0.05, List.of(), DEFAULT_TIMEOUT);
+                Map.of(), 0.05, List.of(), DEFAULT_MAX_QUARANTINE_BYTES, DEFAULT_TIMEOUT);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.streamguard.plugin.run;
 
+import io.streamguard.plugin.Console;
 import io.streamguard.report.GroundTruth;
 import io.streamguard.report.AnomalyReport;
 import java.util.ArrayList;
@@ -26,6 +27,11 @@ public final class RunSummary {
                         + "max %s); malformed: %,d%s", r.eventsRead(), r.eventsPlanned(), r.eventsAvailable(),
                 r.run().mode(), r.run().maxEvents() < 0 ? "all" : String.format("%,d", r.run().maxEvents()),
                 r.malformedEvents(), r.malformedEvents() == 0 ? "" : " " + r.malformedByReason()));
+        if (r.quarantine() != null && r.quarantine().truncated()) {
+            lines.add(String.format(Locale.ROOT, "Quarantine cut by streamguard.maxQuarantineBytes (%,d bytes): %,d of "
+                    + "%,d malformed records kept", r.quarantine().maxBytes(), r.quarantine().records(),
+                    r.malformedEvents()));
+        }
         lines.add("Offset ranges: " + r.offsetRanges().stream()
                 .map(o -> o.partition() + ":[" + o.from() + "," + o.until() + ")")
                 .collect(Collectors.joining(" ")));
@@ -36,7 +42,8 @@ public final class RunSummary {
                         .collect(Collectors.toSet());
         lines.add("Top anomalies:");
         for (AnomalyReport.TopAnomaly t : r.topAnomalies()) {
-            lines.add(String.format(Locale.ROOT, "  %-14s score %.4f  events %,6d  avg threat %.3f%s", t.user(),
+            lines.add(String.format(Locale.ROOT, "  %-14s score %.4f  events %,6d  avg threat %.3f%s",
+                    Console.printable(t.user()),
                     t.anomalyScore(), t.totalEvents(), t.avgThreatScore(),
                     planted.contains(t.user()) ? "  (planted)" : ""));
         }

@@ -101,7 +101,8 @@ public final class StreamGuardRunner {
                     "--contamination", Double.toString(request.contamination()),
                     "--num-trees", Integer.toString(request.numTrees()),
                     "--seed", Long.toString(request.seed()),
-                    "--report-top-n", Integer.toString(request.reportTopN())));
+                    "--report-top-n", Integer.toString(request.reportTopN()),
+                    "--max-quarantine-bytes", Long.toString(request.maxQuarantineBytes())));
             if (request.until() != null && !request.until().isBlank()) {
                 args.addAll(List.of("--until", request.until()));
             }

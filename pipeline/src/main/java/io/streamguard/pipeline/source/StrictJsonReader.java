@@ -1,0 +1,137 @@
+package io.streamguard.pipeline.source;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import java.io.IOException;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.catalyst.expressions.GenericRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Parses one JSON value into a row of a struct schema, checking the JSON type of every declared field.
+ *
+ * <p>Spark's {@code from_json} turns any token into a string field ({@code "user": {"id":1}} becomes the user
+ * {@code {"id":1}}, {@code "user": 12345} the user {@code 12345}) and cannot tell a number from a numeric string
+ * afterwards. This reader walks Jackson's tokens once and accepts for a string field only a JSON string, for a
+ * {@code long} only an integer that fits, for a {@code double} any number (the non-standard {@code NaN} and
+ * {@code Infinity} tokens too, so the caller can reject them by name), for a struct only an object; {@code null}
+ * is accepted everywhere (a missing value). Undeclared fields are skipped whatever their type.
+ *
+ * <p>The result has the schema's fields followed by {@link #ERROR}: null when the value matched, otherwise
+ * {@link #NOT_JSON} (unparsable, not an object, trailing content, nesting beyond Jackson's limit) or
+ * {@link #WRONG_TYPE}; all other fields are null then.
+ */
+public final class StrictJsonReader implements UDF1<byte[], Row> {
+
+    public static final String ERROR = "parse_error";
+    public static final String NOT_JSON = "not_json";
+    public static final String WRONG_TYPE = "wrong_type";
+
+    private static final long serialVersionUID = 1L;
+
+    /** Created per JVM: executors deserialize the reader, the factory is built on first use there. */
+    private static final class Factory {
+        static final JsonFactory JSON = JsonFactory.builder()
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .build();
+    }
+
+    private final StructType schema;
+
+    public StrictJsonReader(StructType schema) {
+        this.schema = schema;
+    }
+
+    /** The UDF's result type: the schema plus {@link #ERROR}. */
+    public StructType resultType() {
+        return schema.add(ERROR, DataTypes.StringType, true);
+    }
+
+    @Override
+    public Row call(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        Object[] fields = new Object[schema.size() + 1];
+        try (JsonParser parser = Factory.JSON.createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return failed(fields, NOT_JSON);
+            }
+            Object[] values = readObject(parser, schema);
+            if (parser.nextToken() != null) {
+                return failed(fields, NOT_JSON);
+            }
+            System.arraycopy(values, 0, fields, 0, values.length);
+            return new GenericRow(fields);
+        } catch (WrongType e) {
+            return failed(fields, WRONG_TYPE);
+        } catch (IOException | RuntimeException e) { // malformed JSON, or limits of Jackson's read constraints
+            return failed(fields, NOT_JSON);
+        }
+    }
+
+    private static Row failed(Object[] fields, String error) {
+        java.util.Arrays.fill(fields, null);
+        fields[fields.length - 1] = error;
+        return new GenericRow(fields);
+    }
+
+    /** Reads the fields of the object whose START_OBJECT is the current token, up to its END_OBJECT. */
+    private static Object[] readObject(JsonParser parser, StructType type) throws IOException {
+        Object[] values = new Object[type.size()];
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            int index = type.getFieldIndex(name).isDefined() ? type.fieldIndex(name) : -1;
+            if (index < 0) {
+                parser.skipChildren();
+                continue;
+            }
+            values[index] = read(parser, token, type.fields()[index]);
+        }
+        return values;
+    }
+
+    private static Object read(JsonParser parser, JsonToken token, StructField field) throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        DataType type = field.dataType();
+        if (type == DataTypes.StringType && token == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        if (type == DataTypes.LongType && token == JsonToken.VALUE_NUMBER_INT
+                && (parser.getNumberType() == JsonParser.NumberType.INT
+                        || parser.getNumberType() == JsonParser.NumberType.LONG)) {
+            return parser.getLongValue();
+        }
+        if (type == DataTypes.DoubleType
+                && (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)) {
+            return parser.getDoubleValue();
+        }
+        if (type instanceof StructType struct && token == JsonToken.START_OBJECT) {
+            return new GenericRow(readObject(parser, struct));
+        }
+        throw new WrongType();
+    }
+
+    /** A declared field holds a JSON value of another type; control flow only, no stack trace. */
+    private static final class WrongType extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        WrongType() {
+            super(null, null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+}
