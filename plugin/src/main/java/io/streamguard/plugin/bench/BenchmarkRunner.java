@@ -380,8 +380,9 @@ public final class BenchmarkRunner {
         JmhOutput output = new JmhOutput();
         // The JMH host only orchestrates (forks >= 1): a small heap is enough for it.
         try (BufferedWriter log = Files.newBufferedWriter(out.resolve(JMH_OUTPUT), StandardCharsets.UTF_8)) {
+            // Under ParentWatch: a killed Maven takes the JMH host with it, and JMH's forks end with their host.
             JavaProcess.Result result = new JavaProcess(List.of("-Xmx256m"), classpath, "org.openjdk.jmh.Main", args,
-                    Map.of(), request.workDirectory()).run("jmh", line -> {
+                    Map.of(), request.workDirectory()).exitingWithParent().run("jmh", line -> {
                         output.accept(line);
                         try {
                             log.write(line);

@@ -192,8 +192,11 @@ public final class StreamGuardRunner {
         jvm.addAll(jitAndGcOptions(events));
         jvm.addAll(userJvmArgs);
         List<String> errors = new ArrayList<>();
-        JavaProcess.Result result = new JavaProcess(jvm, classpath, mainClass, args, Map.of(), work)
-                .withInput(input)
+        JavaProcess process = new JavaProcess(jvm, classpath, mainClass, args, Map.of(), work);
+        // A main that reads its standard input (the job, for its secrets) watches for Maven's end itself
+        // (--exit-with-parent); any other runs under ParentWatch, so that no fork outlives a killed Maven.
+        process = input.isEmpty() ? process.exitingWithParent() : process.withInput(input);
+        JavaProcess.Result result = process
                 .run(name, line -> {
                     if (line.startsWith(ERROR_PREFIX)) {
                         errors.add(line.substring(ERROR_PREFIX.length()));
