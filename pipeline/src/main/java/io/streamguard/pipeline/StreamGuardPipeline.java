@@ -134,7 +134,7 @@ public final class StreamGuardPipeline {
             long trainMs = clock.lap();
 
             if (config.groundTruth() != null) {
-                writeEvaluation(committer, scored, config, result.threshold());
+                writeEvaluation(committer, scored, config, result.threshold(), runId);
             }
             scored.write().partitionBy(IsolationForestDetector.LABEL)
                     .parquet(committer.staged(TRAINING_DATA).toString());
@@ -189,7 +189,7 @@ public final class StreamGuardPipeline {
 
     /** Scores every user against the planted ones; users are few (one row each), so they are collected. */
     private static void writeEvaluation(OutputCommitter committer, Dataset<Row> scored, JobConfig config,
-                                        double threshold) throws IOException {
+                                        double threshold, String runId) throws IOException {
         GroundTruth truth = GroundTruth.read(java.nio.file.Path.of(config.groundTruth()));
         List<String> users = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
@@ -202,10 +202,10 @@ public final class StreamGuardPipeline {
                 java.util.Map.of("num_trees", config.numTrees(), "max_samples", config.maxSamples(),
                         "contamination", config.contamination(), "seed", config.seed()));
         try (OutputStream out = committer.fileSystem().create(committer.staged(Evaluation.FILE), true)) {
-            out.write(evaluation.toBytes());
+            out.write(evaluation.withRunId(runId).toBytes());
         }
         try (OutputStream out = committer.fileSystem().create(committer.staged(GroundTruth.FILE), true)) {
-            out.write(truth.toBytes());
+            out.write(truth.withRunId(runId).toBytes());
         }
         LOG.info(String.format(java.util.Locale.ROOT, "Against the ground truth: AUROC %.4f, precision in the top %d: "
                 + "%.2f", evaluation.auroc(), evaluation.k(), evaluation.precisionAtK()));

@@ -57,6 +57,7 @@ public final class Evaluations {
         return new Evaluation(source, dataset, trainFraction, m.rows(), m.anomalies(), Evaluation.defined(m.auroc()),
                 Evaluation.defined(m.auprc()), Evaluation.defined(m.threshold()),
                 Evaluation.defined(m.precisionAtThreshold()), Evaluation.defined(m.recallAtThreshold()), m.k(),
-                Evaluation.defined(m.precisionAtK()), Evaluation.defined(m.recallAtK()), parameters, byBehaviour);
+                Evaluation.defined(m.precisionAtK()), Evaluation.defined(m.recallAtK()), parameters, byBehaviour,
+                null);
     }
 }

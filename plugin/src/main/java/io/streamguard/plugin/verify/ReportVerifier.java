@@ -10,6 +10,7 @@ import com.networknt.schema.ValidationMessage;
 import io.streamguard.report.AnomalyReport;
 import io.streamguard.report.CommitFiles;
 import io.streamguard.report.Evaluation;
+import io.streamguard.report.GroundTruth;
 import io.streamguard.report.ReportInvariants;
 import io.streamguard.report.ReportJson;
 import io.streamguard.report.Violation;
@@ -146,7 +147,36 @@ public final class ReportVerifier {
                 }
             }
         }
+        violations.addAll(checkRunId(outputDirectory.resolve(Evaluation.FILE), runId,
+                in -> Evaluation.read(in).runId()));
+        violations.addAll(checkRunId(outputDirectory.resolve(GroundTruth.FILE), runId,
+                in -> GroundTruth.read(in).runId()));
         return violations;
+    }
+
+    /** How a file beside the report names the run it was committed with. */
+    private interface RunIdReader {
+        String read(InputStream in) throws IOException;
+    }
+
+    /**
+     * A JSON file beside the report that names a run (files of older versions name none) must name the report's:
+     * a stale or foreign one would gate this run on another run's numbers.
+     */
+    private static List<Violation> checkRunId(Path file, String runId, RunIdReader reader) {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        String name = file.getFileName().toString();
+        try (InputStream in = Files.newInputStream(file)) {
+            String written = reader.read(in);
+            if (written != null && !written.equals(runId)) {
+                return List.of(new Violation(name + "/run_id", "the report's run id " + runId, written));
+            }
+            return List.of();
+        } catch (IOException e) {
+            return List.of(new Violation(name, "a readable " + name, e.getMessage()));
+        }
     }
 
     static List<Violation> checkQuality(Path evaluationFile, Gates gates) {

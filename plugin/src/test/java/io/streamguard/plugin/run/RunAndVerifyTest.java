@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
-import io.streamguard.report.GroundTruth;
 import io.streamguard.plugin.verify.ReportVerifier;
 import io.streamguard.report.AnomalyReport;
+import io.streamguard.report.Evaluation;
+import io.streamguard.report.GroundTruth;
 import io.streamguard.report.Violation;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -182,6 +183,21 @@ class RunAndVerifyTest {
                                 + "that was cut short (or is running): the next 'mvn streamguard:run' on this directory "
                                 + "completes it",
                         "quarantine/_RUN_ID: expected the report's run id " + runId + ", found another-run");
+    }
+
+    @Test
+    void anEvaluationOrGroundTruthOfAnotherRunIsCaught() throws IOException {
+        Path copy = copyOutput();
+        String runId = outcome.report().run().runId();
+        Path evaluation = copy.resolve("evaluation.json");
+        Path truth = copy.resolve("ground_truth.json");
+        assertThat(Evaluation.read(Files.newInputStream(evaluation)).runId()).isEqualTo(runId);
+        assertThat(GroundTruth.read(truth).runId()).isEqualTo(runId);
+        Files.writeString(evaluation, Files.readString(evaluation).replace(runId, "another-run"));
+        Files.writeString(truth, Files.readString(truth).replace(runId, "a-third-run"));
+        assertThat(ReportVerifier.verify(copy.resolve("anomaly_report.json"), NO_GATES)).extracting(Violation::toString)
+                .containsExactly("evaluation.json/run_id: expected the report's run id " + runId + ", found another-run",
+                        "ground_truth.json/run_id: expected the report's run id " + runId + ", found a-third-run");
     }
 
     @Test
