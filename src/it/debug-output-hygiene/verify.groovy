@@ -1,4 +1,5 @@
-def secrets = ['env-s3cret-jaas', 'env-s3cret-spark', 'env-s3cret-jvm', 'file-s3cret-truststore']
+def secrets = ['env-s3cret-jaas', 'env-s3cret-spark', 'env-s3cret-jvm', 'file-s3cret-truststore', 'env-s3cret-dbpass',
+               'env-s3cret-ldap']
 def log = new File(basedir, 'build.log').text
 
 // It really ran with -X, printed the effective POM and the mojo's parameters, and the job got every setting.

@@ -211,8 +211,12 @@ public class RunMojo extends AbstractForkingMojo {
             deadline = RunRequest.parseTimeout(timeout);
             kafka = Secrets.kafkaProperties(kafkaPropertiesFile == null ? null : kafkaPropertiesFile.toPath(),
                     kafkaProperties == null ? Map.of() : kafkaProperties, System::getenv);
-            spark = Secrets.resolveAll("sparkConf", sparkConf == null ? Map.of() : sparkConf, System::getenv);
-            jvm = Secrets.resolveJvmArgs(jvmArgs(), System::getenv);
+            spark = sparkConf == null ? Map.of() : sparkConf;
+            jvm = jvmArgs();
+            // Fails now, naming the variable, when one is not set; the values themselves are resolved by the
+            // runner only for the job's standard input, so they never reach a command line.
+            Secrets.resolveAll("sparkConf", spark, System::getenv);
+            Secrets.resolveJvmArgs(jvm, System::getenv);
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage());
         }

@@ -54,9 +54,9 @@ public class VerifyReportMojo extends AbstractStreamGuardMojo {
         if (skipped("verify-report")) {
             return;
         }
-        if (maxAnomalyRate != null && (maxAnomalyRate < 0 || maxAnomalyRate > 1)) {
-            throw new MojoFailureException("streamguard.maxAnomalyRate must be in [0, 1]; was " + maxAnomalyRate + ".");
-        }
+        requireShare("streamguard.maxAnomalyRate", maxAnomalyRate);
+        requireShare("streamguard.minAuroc", minAuroc);
+        requireShare("streamguard.minPrecisionAtK", minPrecisionAtK);
         Path reportFile = report != null ? report.toPath() : outputDirectory.toPath().resolve(ReportJson.REPORT_FILE);
         List<Violation> violations;
         try {
@@ -76,5 +76,12 @@ public class VerifyReportMojo extends AbstractStreamGuardMojo {
         }
         getLog().warn(message);
         getLog().warn("streamguard.failOnViolation is false: not failing the build.");
+    }
+
+    /** A threshold that is a share: NaN would turn its gate off (every comparison with NaN is false). */
+    private static void requireShare(String property, Double value) throws MojoFailureException {
+        if (value != null && !(value >= 0 && value <= 1)) {
+            throw new MojoFailureException(property + " must be in [0, 1]; was " + value + ".");
+        }
     }
 }

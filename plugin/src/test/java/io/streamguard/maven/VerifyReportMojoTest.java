@@ -40,6 +40,22 @@ class VerifyReportMojoTest {
 
     @Test
     @InjectMojo(goal = "verify-report", pom = POM)
+    @MojoParameter(name = "minAuroc", value = "NaN")
+    void aNaNGateIsAConfigurationErrorNotAGateThatAlwaysPasses(VerifyReportMojo mojo) {
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+                .hasMessage("streamguard.minAuroc must be in [0, 1]; was NaN.");
+    }
+
+    @Test
+    @InjectMojo(goal = "verify-report", pom = POM)
+    @MojoParameter(name = "minPrecisionAtK", value = "-0.5")
+    void aNegativePrecisionGateIsAConfigurationError(VerifyReportMojo mojo) {
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+                .hasMessage("streamguard.minPrecisionAtK must be in [0, 1]; was -0.5.");
+    }
+
+    @Test
+    @InjectMojo(goal = "verify-report", pom = POM)
     @MojoParameter(name = "skip", value = "true")
     @MojoParameter(name = "report", value = "target/no-such-dir/anomaly_report.json")
     void skipSkips(VerifyReportMojo mojo) throws Exception {

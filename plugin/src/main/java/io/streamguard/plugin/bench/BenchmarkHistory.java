@@ -27,17 +27,32 @@ public final class BenchmarkHistory {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One run. {@code commit} is null outside a git work tree. */
-    public record Entry(Instant time, String commit, String jvm, int cores, List<JmhResult> results) {
+    /**
+     * One run. {@code commit} is null outside a git work tree. {@code passed} is false for a run that regressed or
+     * missed a gate: it stays in the history (its trend point is real), but it is never part of a reference, or a
+     * regression would become the reference after a few retries.
+     */
+    public record Entry(Instant time, String commit, String jvm, int cores, List<JmhResult> results, boolean passed) {
 
         public Entry {
             results = List.copyOf(results);
         }
 
-        /** This machine and JVM, now. */
+        /** A run that passed. */
+        public Entry(Instant time, String commit, String jvm, int cores, List<JmhResult> results) {
+            this(time, commit, jvm, cores, results, true);
+        }
+
+        /** A run that passed, on this machine and JVM, now. */
         public static Entry now(String commit, List<JmhResult> results) {
+            return now(commit, results, true);
+        }
+
+        /** This machine and JVM, now. */
+        public static Entry now(String commit, List<JmhResult> results, boolean passed) {
             return new Entry(Instant.now(), commit, System.getProperty("java.vm.name") + " "
-                    + System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors(), results);
+                    + System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors(), results,
+                    passed);
         }
 
         String toJsonLine() {
@@ -46,6 +61,7 @@ public final class BenchmarkHistory {
             o.put("commit", commit);
             o.put("jvm", jvm);
             o.put("cores", cores);
+            o.put("passed", passed);
             o.set("results", JmhResult.toJson(results));
             try {
                 return JSON.writeValueAsString(o);
@@ -57,7 +73,7 @@ public final class BenchmarkHistory {
         static Entry fromJson(JsonNode n) {
             return new Entry(Instant.parse(n.get("time").asText()),
                     n.hasNonNull("commit") ? n.get("commit").asText() : null, n.path("jvm").asText(),
-                    n.path("cores").asInt(), JmhResult.fromJson(n.path("results")));
+                    n.path("cores").asInt(), JmhResult.fromJson(n.path("results")), n.path("passed").asBoolean(true));
         }
     }
 
@@ -125,6 +141,9 @@ public final class BenchmarkHistory {
     public static List<JmhResult> reference(List<Entry> entries, int window) {
         Map<String, List<JmhResult>> recent = new LinkedHashMap<>();
         for (int i = entries.size() - 1; i >= 0; i--) {
+            if (!entries.get(i).passed()) {
+                continue;
+            }
             for (JmhResult r : entries.get(i).results()) {
                 List<JmhResult> list = recent.computeIfAbsent(r.key(), k -> new ArrayList<>());
                 if (list.size() < window) {

@@ -191,21 +191,25 @@ public final class BenchmarkRunner {
             reference = "the baseline " + request.baseline();
             comparison = BaselineComparison.compare(results, JmhResult.read(request.baseline()),
                     request.thresholdPercent());
-        } else if (!history.isEmpty()) {
-            int window = Math.min(request.historyWindow(), history.size());
+        } else if (history.stream().anyMatch(BenchmarkHistory.Entry::passed)) {
+            int window = (int) Math.min(request.historyWindow(),
+                    history.stream().filter(BenchmarkHistory.Entry::passed).count());
             reference = "the history " + request.history() + " (per benchmark, the median of its last " + window
-                    + " entr" + (window == 1 ? "y" : "ies") + ")";
+                    + " passing entr" + (window == 1 ? "y" : "ies") + ")";
             comparison = BaselineComparison.compare(results, BenchmarkHistory.reference(history,
                     request.historyWindow()), request.thresholdPercent());
         }
         boolean complete = failures.isEmpty();
+        boolean passed = gates.stream().noneMatch(g -> g.status() == BenchmarkGates.Status.FAIL)
+                && (comparison == null || comparison.stream()
+                        .noneMatch(e -> e.status() == BaselineComparison.Status.REGRESSION));
         if (request.history() != null && complete) {
             BenchmarkHistory.Entry entry = BenchmarkHistory.Entry.now(
-                    BenchmarkHistory.gitCommit(request.projectDirectory()), results);
+                    BenchmarkHistory.gitCommit(request.projectDirectory()), results, passed);
             BenchmarkHistory.append(request.history(), entry);
             history.add(entry);
             console.info("Appended this run to the history " + request.history() + " (" + history.size()
-                    + " entries)");
+                    + " entries)" + (passed ? "" : ", marked as failed: later runs are not compared with it"));
         } else if (request.history() != null) {
             console.warn("Not appending an incomplete run to the history " + request.history());
         }
@@ -266,7 +270,11 @@ public final class BenchmarkRunner {
                             + "-D" + SEED_TOPICS_PROPERTY + "=true to create " + topic + " (4 partitions) and write "
                             + String.format(Locale.ROOT, "%,d", size) + " synthetic events into it.");
                 }
-                admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                // The synthetic events carry past timestamps: with the broker's default retention (7 days) they
+                // would be deleted minutes later. The broker's default replication factor suits its cluster.
+                admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(4), java.util.Optional.empty())
+                        .configs(Map.of("retention.ms", "-1", "retention.bytes", "-1"))))
+                        .all().get(30, TimeUnit.SECONDS);
                 TopicSeeder.seed(bootstrap, Map.of(), topic, new SyntheticEvents(SyntheticEvents.Config.defaults(size)),
                         console);
             }

@@ -112,6 +112,14 @@ public final class JmhOutput implements Consumer<String> {
      * Every benchmark and parameter combination JMH's {@code -lp} listing promises (the include filter and the
      * {@code -p} overrides applied), i.e. what {@code results.json} must hold after the run.
      */
+    /**
+     * A benchmark in JMH's listing: a fully qualified method name. Anything else on the listing's output (the JVM's
+     * "Picked up JAVA_TOOL_OPTIONS: …", warnings) is not a benchmark the run must produce.
+     */
+    private static final java.util.regex.Pattern BENCHMARK_NAME =
+            java.util.regex.Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
+                    + "(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)+");
+
     public static List<Expected> expected(List<String> listing) {
         List<Expected> expected = new ArrayList<>();
         String current = null;
@@ -125,7 +133,7 @@ public final class JmhOutput implements Consumer<String> {
                 String name = line.substring("  param \"".length(), line.indexOf('"', "  param \"".length()));
                 String list = line.substring(line.indexOf('{') + 1, line.lastIndexOf('}'));
                 values.put(name, List.of(list.split(",\\s*")));
-            } else if (!line.startsWith(" ")) {
+            } else if (BENCHMARK_NAME.matcher(line).matches()) {
                 if (current != null) {
                     expand(current, values, expected);
                 }

@@ -91,10 +91,18 @@ public final class Secrets {
         return resolved;
     }
 
-    /** A JVM option {@code -Dkey=value} whose key looks like a secret's: it goes on stdin, not the command line. */
+    /**
+     * A setting that must not reach a command line: its key looks like a secret's, or its value names an environment
+     * variable (whoever wrote {@code env:NAME} kept the value out of the POM for a reason, whatever the key).
+     */
+    static boolean isSecret(String key, String value) {
+        return Redaction.isSecret(key) || (value != null && value.startsWith(ENV_PREFIX));
+    }
+
+    /** A JVM option {@code -Dkey=value} that {@link #isSecret} holds for: it goes on stdin, not the command line. */
     static boolean isSecretSystemProperty(String jvmArg) {
         int eq = jvmArg.indexOf('=');
-        return jvmArg.startsWith("-D") && eq > 2 && Redaction.isSecret(jvmArg.substring(2, eq));
+        return jvmArg.startsWith("-D") && eq > 2 && isSecret(jvmArg.substring(2, eq), jvmArg.substring(eq + 1));
     }
 
     /**

@@ -115,16 +115,18 @@ public final class StreamGuardRunner {
             }
             // Secrets (Kafka properties, secret-looking Spark settings and -D options) go over the fork's stdin:
             // on no command line (/proc/<pid>/cmdline), in no file a kill -9 could leave behind.
+            // env:NAME values are resolved only here, for the stdin block: they never pass through a command line.
             Map<String, String> secretSparkConf = new java.util.TreeMap<>();
             sparkConf.forEach((k, v) -> {
-                if (io.streamguard.pipeline.Redaction.isSecret(k)) {
-                    secretSparkConf.put(k, v);
+                if (Secrets.isSecret(k, v)) {
+                    secretSparkConf.put(k, Secrets.resolve("sparkConf " + k, v, System::getenv));
                 } else {
                     args.addAll(List.of("--conf", k + "=" + v));
                 }
             });
             List<String> jvmArgs = request.jvmArgs().stream().filter(a -> !Secrets.isSecretSystemProperty(a)).toList();
-            List<String> secretJvmArgs = request.jvmArgs().stream().filter(Secrets::isSecretSystemProperty).toList();
+            List<String> secretJvmArgs = Secrets.resolveJvmArgs(
+                    request.jvmArgs().stream().filter(Secrets::isSecretSystemProperty).toList(), System::getenv);
             if (truth != null) {
                 // The job commits it with the outputs and measures its scores against it (evaluation.json).
                 Path truthFile = work.resolve(GroundTruth.FILE);

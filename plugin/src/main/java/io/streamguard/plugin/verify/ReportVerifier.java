@@ -118,7 +118,7 @@ public final class ReportVerifier {
             violations.add(new Violation("/events_read", ">= minEventsRead (" + gates.minEventsRead() + ")",
                     Long.toString(report.eventsRead())));
         }
-        violations.addAll(checkQuality(reportFile.resolveSibling(Evaluation.FILE), gates));
+        violations.addAll(checkQuality(reportFile.resolveSibling(Evaluation.FILE), gates, report.run().runId()));
         return violations;
     }
 
@@ -179,7 +179,11 @@ public final class ReportVerifier {
         }
     }
 
-    static List<Violation> checkQuality(Path evaluationFile, Gates gates) {
+    /**
+     * The quality gates hold for this run's own evaluation against its ground truth: an evaluation of a labelled
+     * CSV ({@code streamguard:evaluate -Dstreamguard.dataset=…}), or of another run, says nothing about this one.
+     */
+    static List<Violation> checkQuality(Path evaluationFile, Gates gates, String runId) {
         List<Violation> violations = new ArrayList<>();
         if (gates.minAuroc() == null && gates.minPrecisionAtK() == null) {
             return violations;
@@ -194,6 +198,12 @@ public final class ReportVerifier {
             e = Evaluation.read(in);
         } catch (IOException ex) {
             violations.add(new Violation(Evaluation.FILE, "a readable evaluation", ex.getMessage()));
+            return violations;
+        }
+        if (!"ground_truth".equals(e.source()) || !runId.equals(e.runId())) {
+            violations.add(new Violation(Evaluation.FILE, "this run's evaluation against its ground truth (source "
+                    + "ground_truth, run_id " + runId + ") for the quality gates", "source " + e.source()
+                    + (e.dataset() == null ? "" : " (" + e.dataset() + ")") + ", run_id " + e.runId()));
             return violations;
         }
         if (gates.minAuroc() != null && (e.auroc() == null || e.auroc() < gates.minAuroc())) {

@@ -33,7 +33,7 @@ class BenchmarkHistoryTest {
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).startsWith("{\"time\":\"2026-11-27T10:00:00Z\",\"commit\":\"0123456789abcdef"
-                + "0123456789abcdef01234567\",\"jvm\":\"OpenJDK 17.0.15\",\"cores\":2,\"results\":[{\"benchmark\":"
+                + "0123456789abcdef01234567\",\"jvm\":\"OpenJDK 17.0.15\",\"cores\":2,\"passed\":true,\"results\":[{\"benchmark\":"
                 + "\"b.Read.bounded\",\"mode\":\"ss\",\"params\":{\"topicSize\":\"10\"},\"primaryMetric\":{\"score\":"
                 + "450.0,\"scoreError\":20.0,\"scoreUnit\":\"ms/op\"}}");
         List<BenchmarkHistory.Entry> read = BenchmarkHistory.read(file, s -> { });
@@ -41,6 +41,7 @@ class BenchmarkHistoryTest {
         assertThat(read.get(0).results().get(1).error()).isNaN();
         assertThat(read.get(1).commit()).isNull();
         assertThat(read.get(1).cores()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(read).allMatch(BenchmarkHistory.Entry::passed);
     }
 
     @Test

@@ -48,6 +48,13 @@ class JmhOutputTest {
     }
 
     @Test
+    void whatTheJvmPrintsBesideTheListingIsNoBenchmark() {
+        assertThat(JmhOutput.expected(List.of("Picked up JAVA_TOOL_OPTIONS: -Dfile.encoding=UTF-8", "Benchmarks: ",
+                "a.B.c", "  param \"x\" = {1, 2}", "WARNING: A terminally deprecated method was called")))
+                .containsExactly(new Expected("a.B.c", Map.of("x", "1")), new Expected("a.B.c", Map.of("x", "2")));
+    }
+
+    @Test
     void anExpectedRunWithoutAResultIsAFailureEvenWhenJmhPrintedNothing() throws Exception {
         List<JmhResult> results = JmhResult.read(BaselineComparisonTest.resource("failed-run/results.json"));
         assertThat(results).extracting(JmhResult::method).containsExactly("planNewest1000", "planNewest1000");

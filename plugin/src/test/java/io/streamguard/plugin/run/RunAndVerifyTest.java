@@ -201,6 +201,20 @@ class RunAndVerifyTest {
     }
 
     @Test
+    void aDatasetEvaluationBesideTheReportDoesNotPassTheQualityGates() throws IOException {
+        Path copy = copyOutput();
+        String runId = outcome.report().run().runId();
+        Path evaluation = copy.resolve("evaluation.json");
+        // What 'streamguard:evaluate -Dstreamguard.dataset=…' leaves: an evaluation of a CSV, with no run id.
+        Files.writeString(evaluation, Files.readString(evaluation)
+                .replace("\"ground_truth\"", "\"dataset\"").replace("\"" + runId + "\"", "null"));
+        assertThat(ReportVerifier.verify(copy.resolve("anomaly_report.json"), new ReportVerifier.Gates(1, null, null,
+                0.5, null))).extracting(Violation::toString).containsExactly("evaluation.json: expected this run's "
+                        + "evaluation against its ground truth (source ground_truth, run_id " + runId + ") for the "
+                        + "quality gates, found source dataset, run_id null");
+    }
+
+    @Test
     void missingParquetIsCaught() throws IOException {
         Path copy = copyOutput();
         deleteRecursively(copy.resolve("training_data"));
