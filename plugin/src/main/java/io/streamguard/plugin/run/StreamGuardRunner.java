@@ -11,6 +11,8 @@ import io.streamguard.plugin.seed.TopicSeeder;
 import io.streamguard.report.AnomalyReport;
 import io.streamguard.report.GroundTruth;
 import io.streamguard.report.ReportJson;
+import io.streamguard.spec.JobProtocol;
+import io.streamguard.spec.RunSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +31,6 @@ import java.util.Map;
 public final class StreamGuardRunner {
 
     public static final String JOB_MAIN_CLASS = "io.streamguard.pipeline.StreamGuardJob";
-    static final String ERROR_PREFIX = "STREAMGUARD ERROR: ";
 
     private final ClasspathResolver resolver;
     private final PluginVersions versions;
@@ -90,22 +91,8 @@ public final class StreamGuardRunner {
         Path work = request.workDirectory();
         try {
             Files.createDirectories(work);
-            List<String> args = new ArrayList<>(List.of(
-                    "--bootstrap-servers", bootstrapServers,
-                    "--topic", request.topic(),
-                    "--max-events", Long.toString(request.maxEvents()),
-                    "--start-from", request.startFrom(),
-                    "--output", request.outputDirectory().toAbsolutePath().toString(),
-                    "--master", request.master(),
-                    "--kafka-timeout-ms", Long.toString(request.kafkaTimeout().toMillis()),
-                    "--contamination", Double.toString(request.contamination()),
-                    "--num-trees", Integer.toString(request.numTrees()),
-                    "--seed", Long.toString(request.seed()),
-                    "--report-top-n", Integer.toString(request.reportTopN()),
-                    "--max-quarantine-bytes", Long.toString(request.maxQuarantineBytes())));
-            if (request.until() != null && !request.until().isBlank()) {
-                args.addAll(List.of("--until", request.until()));
-            }
+            RunSpec job = request.job().with(RunSpec.BOOTSTRAP_SERVERS, bootstrapServers)
+                    .with(RunSpec.OUTPUT, request.outputDirectory().toAbsolutePath().toString());
             Map<String, String> sparkConf = new java.util.LinkedHashMap<>(request.sparkConf());
             if (request.cluster()) {
                 // Client mode: the driver is this fork; executors on the cluster get our jars, not Spark's own.
@@ -116,11 +103,12 @@ public final class StreamGuardRunner {
             // Secrets (Kafka properties, secret-looking Spark settings and -D options) go over the fork's stdin:
             // on no command line (/proc/<pid>/cmdline), in no file a kill -9 could leave behind.
             Map<String, String> secretSparkConf = new java.util.TreeMap<>();
+            List<String> sparkArgs = new ArrayList<>();
             sparkConf.forEach((k, v) -> {
                 if (io.streamguard.pipeline.Redaction.isSecret(k)) {
                     secretSparkConf.put(k, v);
                 } else {
-                    args.addAll(List.of("--conf", k + "=" + v));
+                    sparkArgs.addAll(List.of("--conf", k + "=" + v));
                 }
             });
             List<String> jvmArgs = request.jvmArgs().stream().filter(a -> !Secrets.isSecretSystemProperty(a)).toList();
@@ -129,8 +117,10 @@ public final class StreamGuardRunner {
                 // The job commits it with the outputs and measures its scores against it (evaluation.json).
                 Path truthFile = work.resolve(GroundTruth.FILE);
                 Files.write(truthFile, truth.toBytes());
-                args.addAll(List.of("--ground-truth", truthFile.toString()));
+                job = job.with(RunSpec.GROUND_TRUTH, truthFile.toString());
             }
+            List<String> args = new ArrayList<>(job.toArguments());
+            args.addAll(sparkArgs);
             args.addAll(List.of("--secrets", "stdin", "--exit-with-parent", "true"));
             console.info("Forking the Spark job (" + classpath.size() + " jars on its classpath, master "
                     + request.master() + ")");
@@ -166,8 +156,8 @@ public final class StreamGuardRunner {
 
     /**
      * Runs one of our Spark mains in a forked JVM: Spark's module flags, the job's log configuration, JIT and GC
-     * options sized to {@code events}, then the user's JVM options (last, so they win). Lines starting with
-     * {@code STREAMGUARD ERROR:} become the failure's message; all others stream to the console.
+     * options sized to {@code events}, then the user's JVM options (last, so they win). The job's error lines
+     * ({@link JobProtocol#ERROR_PREFIX}) become the failure's message; all others stream to the console.
      *
      * @throws JobFailedException when the process exits non-zero
      */
@@ -198,8 +188,9 @@ public final class StreamGuardRunner {
         process = input.isEmpty() ? process.exitingWithParent() : process.withInput(input);
         JavaProcess.Result result = process
                 .run(name, line -> {
-                    if (line.startsWith(ERROR_PREFIX)) {
-                        errors.add(line.substring(ERROR_PREFIX.length()));
+                    String error = JobProtocol.errorMessage(line);
+                    if (error != null) {
+                        errors.add(error);
                     } else {
                         console.info(line);
                     }
