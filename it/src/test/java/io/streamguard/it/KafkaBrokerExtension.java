@@ -335,7 +335,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     /** Resolved once per test JVM. */
     static synchronized List<Path> brokerClasspath() {
         if (brokerClasspath == null) {
-            brokerClasspath = runner().brokerClasspath();
+            brokerClasspath = runner().embeddedDataset().brokerClasspath();
         }
         return brokerClasspath;
     }

@@ -26,7 +26,7 @@ class BenchmarkTopicsTest {
     static void startBroker() {
         StreamGuardRunner streamGuard = new StreamGuardRunner(StandaloneResolver.create(), PluginVersions.load(),
                 StandaloneResolver.console());
-        broker = EmbeddedKafkaBroker.start(streamGuard.brokerClasspath(),
+        broker = EmbeddedKafkaBroker.start(streamGuard.embeddedDataset().brokerClasspath(),
                 Path.of("target", "benchmark-topics-broker").toAbsolutePath(), Map.of(), StandaloneResolver.console());
         runner = new BenchmarkRunner(StandaloneResolver.create(), PluginVersions.load(), StandaloneResolver.console());
     }
