@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
-import io.streamguard.plugin.run.RunRequest;
-import io.streamguard.plugin.run.StreamGuardRunner;
+import io.streamguard.plugin.launch.RunRequest;
+import io.streamguard.plugin.launch.StreamGuardRunner;
 import io.streamguard.report.Evaluation;
 import io.streamguard.spec.RunSpec;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.streamguard.maven;
 
-import io.streamguard.plugin.run.EvaluationRunner;
-import io.streamguard.plugin.run.JobFailedException;
-import io.streamguard.plugin.run.RunRequest;
+import io.streamguard.plugin.launch.EvaluationRunner;
+import io.streamguard.plugin.launch.JobFailedException;
+import io.streamguard.plugin.launch.RunRequest;
 import io.streamguard.report.Evaluation;
 import io.streamguard.spec.InvalidSettingException;
 import io.streamguard.spec.RunSpec;

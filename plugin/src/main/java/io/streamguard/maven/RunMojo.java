@@ -1,9 +1,9 @@
 package io.streamguard.maven;
 
-import io.streamguard.plugin.run.JobFailedException;
-import io.streamguard.plugin.run.RunRequest;
-import io.streamguard.plugin.run.RunSummary;
-import io.streamguard.plugin.run.Secrets;
+import io.streamguard.plugin.launch.JobFailedException;
+import io.streamguard.plugin.launch.RunRequest;
+import io.streamguard.plugin.launch.RunSummary;
+import io.streamguard.plugin.launch.Secrets;
 import io.streamguard.spec.RunSpec;
 import java.util.List;
 import java.util.Map;

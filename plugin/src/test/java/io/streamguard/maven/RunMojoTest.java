@@ -3,8 +3,8 @@ package io.streamguard.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamguard.plugin.run.JobFailedException;
-import io.streamguard.plugin.run.RunRequest;
+import io.streamguard.plugin.launch.JobFailedException;
+import io.streamguard.plugin.launch.RunRequest;
 import io.streamguard.spec.RunSpec;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoParameter;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
 import io.streamguard.plugin.broker.EmbeddedKafkaBroker;
-import io.streamguard.plugin.run.StreamGuardRunner;
+import io.streamguard.plugin.launch.StreamGuardRunner;
 import io.streamguard.plugin.seed.SyntheticEvents;
 import io.streamguard.plugin.seed.TopicSeeder;
 import java.nio.file.Path;
