@@ -8,10 +8,11 @@ import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
 import io.streamguard.plugin.fork.JavaProcess;
 import io.streamguard.plugin.fork.SparkJvmOptions;
-import io.streamguard.plugin.run.RunRequest;
-import io.streamguard.plugin.run.StreamGuardRunner;
+import io.streamguard.plugin.launch.RunRequest;
+import io.streamguard.plugin.launch.StreamGuardRunner;
 import io.streamguard.plugin.seed.SyntheticEvents;
 import io.streamguard.report.AnomalyReport;
+import io.streamguard.spec.RunSpec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -129,10 +130,11 @@ class ClusterIT {
     }
 
     private AnomalyReport run(TestBroker broker, String master, Path out) {
-        RunRequest request = new RunRequest(broker.bootstrapServers(), TOPIC, 10_000, "newest", null, out, master,
-                Map.of(), Duration.ofSeconds(30), 0.1, 100, 42, 10, List.of("-Xmx768m"), 0,
-                out.resolveSibling(out.getFileName() + "-work"),
-                Map.of("spark.executor.memory", "1g", "spark.driver.host", "127.0.0.1"));
+        RunRequest request = RunRequest.builder().set(RunSpec.BOOTSTRAP_SERVERS, broker.bootstrapServers())
+                .set(RunSpec.TOPIC, TOPIC).outputDirectory(out).set(RunSpec.MASTER, master)
+                .jvmArgs(List.of("-Xmx768m")).embeddedEvents(0)
+                .workDirectory(out.resolveSibling(out.getFileName() + "-work"))
+                .sparkConf(Map.of("spark.executor.memory", "1g", "spark.driver.host", "127.0.0.1")).build();
         return new StreamGuardRunner(StandaloneResolver.create(), PluginVersions.load(), StandaloneResolver.console())
                 .run(request).report();
     }

@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
-import io.streamguard.plugin.run.RunRequest;
-import io.streamguard.plugin.run.StreamGuardRunner;
+import io.streamguard.plugin.launch.RunRequest;
+import io.streamguard.plugin.launch.StreamGuardRunner;
 import io.streamguard.report.Evaluation;
+import io.streamguard.spec.RunSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,9 +43,10 @@ class DetectionQualityIT {
     void plantedUsersRankAboveNormalOnes(String behaviour, double share) throws IOException {
         String name = (behaviour.isEmpty() ? "mixed" : behaviour) + "-" + (int) Math.round(share * 100);
         Path base = Path.of("target", "quality", name).toAbsolutePath();
-        RunRequest request = new RunRequest(null, "security-events", 10_000, "newest", null, base.resolve("out"),
-                "local[2]", Map.of(), Duration.ofSeconds(30), 0.1, 100, 42, 10, List.of("-Xmx1g"), 200_000,
-                base.resolve("work"), Map.of(), share, behaviour.isEmpty() ? List.of() : List.of(behaviour));
+        RunRequest request = RunRequest.builder().outputDirectory(base.resolve("out")).set(RunSpec.MASTER, "local[2]")
+                .jvmArgs(List.of("-Xmx1g")).embeddedEvents(200_000).workDirectory(base.resolve("work"))
+                .embeddedAnomalousShare(share).embeddedBehaviours(behaviour.isEmpty() ? List.of() : List.of(behaviour))
+                .build();
         new StreamGuardRunner(StandaloneResolver.create(), PluginVersions.load(), StandaloneResolver.console())
                 .run(request);
         Evaluation e;

@@ -3,7 +3,7 @@ package io.streamguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamguard.plugin.run.JobFailedException;
+import io.streamguard.plugin.launch.JobFailedException;
 import io.streamguard.plugin.seed.SyntheticEvents;
 import io.streamguard.report.AnomalyReport;
 import java.io.IOException;

@@ -3,8 +3,9 @@ package io.streamguard.it;
 import io.streamguard.plugin.Console;
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
-import io.streamguard.plugin.run.RunRequest;
-import io.streamguard.plugin.run.StreamGuardRunner;
+import io.streamguard.plugin.launch.RunRequest;
+import io.streamguard.plugin.launch.StreamGuardRunner;
+import io.streamguard.spec.RunSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,9 +91,13 @@ final class Jobs {
     }
 
     static StreamGuardRunner.Outcome run(String bootstrap, String topic, Path output, Options o, Recording console) {
-        RunRequest request = new RunRequest(bootstrap, topic, o.maxEvents(), o.startFrom(), o.until(), output,
-                "local[2]", o.kafkaProperties(), o.kafkaTimeout(), o.contamination(), 50, 42, 10,
-                List.of("-Xmx768m"), 0, output.resolveSibling(output.getFileName() + "-work"));
+        RunRequest request = RunRequest.builder().set(RunSpec.BOOTSTRAP_SERVERS, bootstrap).set(RunSpec.TOPIC, topic)
+                .set(RunSpec.MAX_EVENTS, o.maxEvents()).set(RunSpec.START_FROM, o.startFrom())
+                .set(RunSpec.UNTIL, o.until()).outputDirectory(output).set(RunSpec.MASTER, "local[2]")
+                .kafkaProperties(o.kafkaProperties()).set(RunSpec.KAFKA_TIMEOUT_MS, o.kafkaTimeout().toMillis())
+                .set(RunSpec.CONTAMINATION, o.contamination()).set(RunSpec.NUM_TREES, 50)
+                .jvmArgs(List.of("-Xmx768m")).embeddedEvents(0)
+                .workDirectory(output.resolveSibling(output.getFileName() + "-work")).buildUnchecked();
         return new StreamGuardRunner(StandaloneResolver.create(), PluginVersions.load(), console).run(request);
     }
 

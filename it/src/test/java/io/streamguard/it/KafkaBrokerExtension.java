@@ -7,7 +7,7 @@ import com.github.dockerjava.api.model.Ports;
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
 import io.streamguard.plugin.broker.EmbeddedKafkaBroker;
-import io.streamguard.plugin.run.StreamGuardRunner;
+import io.streamguard.plugin.launch.StreamGuardRunner;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -335,7 +335,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     /** Resolved once per test JVM. */
     static synchronized List<Path> brokerClasspath() {
         if (brokerClasspath == null) {
-            brokerClasspath = runner().brokerClasspath();
+            brokerClasspath = runner().embeddedDataset().brokerClasspath();
         }
         return brokerClasspath;
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.plugin.broker.EmbeddedKafkaBroker;
-import io.streamguard.plugin.run.JobFailedException;
+import io.streamguard.plugin.launch.JobFailedException;
 import io.streamguard.plugin.seed.SyntheticEvents;
 import io.streamguard.report.AnomalyReport;
 import java.io.IOException;

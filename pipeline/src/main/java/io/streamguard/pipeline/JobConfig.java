@@ -1,21 +1,24 @@
 package io.streamguard.pipeline;
 
-import io.streamguard.pipeline.plan.OffsetPlanner;
 import io.streamguard.pipeline.plan.Take;
 import io.streamguard.pipeline.source.KafkaSliceSource;
+import io.streamguard.spec.Arguments;
+import io.streamguard.spec.InvalidSettingException;
+import io.streamguard.spec.JobProtocol;
+import io.streamguard.spec.RunSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything one run of the job needs, parsed from the command line that {@code spark-submit} or the Maven plugin
- * passes to {@link StreamGuardJob}. Invalid values fail here, before Spark starts, with a message naming the
- * option and what it accepts.
+ * passes to {@link StreamGuardJob}. The settings, their defaults and checks are {@link RunSpec}'s; invalid values
+ * fail here, before Spark starts, with a message naming the option and what it accepts.
  */
 public record JobConfig(
         String bootstrapServers,
@@ -39,46 +42,33 @@ public record JobConfig(
         Map<String, String> sparkConf,
         boolean exitWithParent) {
 
-    public static final String DEFAULT_TOPIC = "security-events";
-    public static final long DEFAULT_MAX_EVENTS = 10_000;
-    public static final double DEFAULT_CONTAMINATION = 0.1;
-    public static final int DEFAULT_NUM_TREES = 100;
-    public static final int DEFAULT_MAX_SAMPLES = 256;
-    public static final long DEFAULT_SEED = 42;
-    public static final int DEFAULT_TOP_N = 10;
-    public static final int DEFAULT_MAX_RECORD_BYTES = 512 * 1024;
-    public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(30);
-    /** 100 MiB of quarantined JSON lines: hundreds of thousands of typical records, never a full disk. */
-    public static final long DEFAULT_MAX_QUARANTINE_BYTES = 100L * 1024 * 1024;
+    /** Ends the secrets block on standard input (see {@link JobProtocol#END_OF_SECRETS}). */
+    public static final String END_OF_SECRETS = JobProtocol.END_OF_SECRETS;
 
-
-    /** Ends the secrets block on standard input; {@link java.util.Properties#store} never writes such a line. */
-    public static final String END_OF_SECRETS = "--end-of-secrets--";
+    private static final String KAFKA_PROPERTY = "kafka-property";
+    private static final String CONF = "conf";
+    private static final String KAFKA_PROPERTIES_FILE = "kafka-properties-file";
+    private static final String SECRETS = "secrets";
+    private static final String EXIT_WITH_PARENT = "exit-with-parent";
 
     public static final String USAGE = String.join("\n",
             "Usage: StreamGuardJob --bootstrap-servers HOST:PORT --output DIR [options]",
-            "  --topic NAME                 topic of security events (default " + DEFAULT_TOPIC + ")",
-            "  --max-events N               events to read; -1 = everything in range (default " + DEFAULT_MAX_EVENTS + ")",
-            "  --start-from MODE            newest | oldest | ISO-8601 instant (default newest)",
-            "  --until INSTANT              ISO-8601 instant; read only records before it",
-            "  --master URL                 Spark master (default: the one spark-submit sets)",
+            RunSpec.usageLines(),
             "  --conf KEY=VALUE             Spark setting (spark.executor.memory=4g, spark.jars=...); repeatable",
             "  --kafka-property KEY=VALUE   Kafka client property (SASL/SSL...); repeatable; values never logged",
             "  --kafka-properties-file F    Kafka client properties file (keeps secrets off the command line)",
             "  --secrets stdin              read secret settings from standard input (to its end or a line "
                     + END_OF_SECRETS + "):",
             "                               properties kafka.KEY (Kafka client), spark.KEY (Spark), system.KEY (JVM)",
-            "  --exit-with-parent true      exit when standard input closes (the plugin's fork: Maven is gone)",
-            "  --kafka-timeout-ms MS        how long to wait for the broker (default " + DEFAULT_KAFKA_TIMEOUT.toMillis() + ")",
-            "  --contamination F            expected share of anomalous users, (0, 0.5] (default " + DEFAULT_CONTAMINATION + ")",
-            "  --num-trees N                isolation trees (default " + DEFAULT_NUM_TREES + ")",
-            "  --max-samples N              users sampled per tree (default " + DEFAULT_MAX_SAMPLES + ")",
-            "  --seed N                     random seed (default " + DEFAULT_SEED + ")",
-            "  --report-top-n N             users listed in top_anomalies (default " + DEFAULT_TOP_N + ")",
-            "  --max-record-bytes N         larger records are quarantined (default " + DEFAULT_MAX_RECORD_BYTES + ")",
-            "  --max-quarantine-bytes N     cap on quarantined JSON lines; counts stay exact; -1 = no cap (default "
-                    + DEFAULT_MAX_QUARANTINE_BYTES + ")",
-            "  --ground-truth FILE          ground_truth.json of synthetic events: adds evaluation.json to the outputs");
+            "  --exit-with-parent true      exit when standard input closes (the plugin's fork: Maven is gone)");
+
+    private static final Set<String> OPTIONS;
+
+    static {
+        Set<String> options = new HashSet<>(RunSpec.OPTIONS);
+        options.addAll(List.of(KAFKA_PROPERTIES_FILE, SECRETS, EXIT_WITH_PARENT));
+        OPTIONS = Set.copyOf(options);
+    }
 
     public JobConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -90,140 +80,85 @@ public record JobConfig(
         return parse(args, System.in);
     }
 
-    /** Like {@link #parse(String[])}, with the stream that {@code --secrets stdin} reads. */
+    /**
+     * Like {@link #parse(String[])}, with the stream that {@code --secrets stdin} reads. The run's settings are
+     * {@link RunSpec}'s; this adds what only the job's command line carries (Kafka properties, Spark settings,
+     * secrets, the parent watch).
+     *
+     * @throws StreamGuardException with {@link JobProtocol#EXIT_BAD_CONFIG} naming the option and what it accepts
+     */
     public static JobConfig parse(String[] args, java.io.InputStream stdin) {
-        Map<String, String> single = new LinkedHashMap<>();
+        try {
+            return parseOrThrow(args, stdin);
+        } catch (InvalidSettingException e) {
+            throw StreamGuardException.badConfig(e.getMessage());
+        }
+    }
+
+    private static JobConfig parseOrThrow(String[] args, java.io.InputStream stdin) {
+        Arguments arguments = Arguments.parse(args, OPTIONS, Set.of(KAFKA_PROPERTY, CONF), USAGE);
         Map<String, String> kafka = new LinkedHashMap<>();
         Map<String, String> spark = new LinkedHashMap<>();
-        List<String> positional = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                positional.add(arg);
-                continue;
+        for (String value : arguments.all(KAFKA_PROPERTY)) {
+            int sep = value.indexOf('=');
+            if (sep <= 0) {
+                throw StreamGuardException.badConfig(
+                        "--kafka-property expects KEY=VALUE (e.g. security.protocol=SASL_SSL); got a value"
+                                + " without a key (not shown, it may be a secret).");
             }
-            String name;
-            String value;
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                name = arg.substring(2, eq);
-                value = arg.substring(eq + 1);
-            } else {
-                name = arg.substring(2);
-                if (i + 1 >= args.length) {
-                    throw StreamGuardException.badConfig("Option --" + name + " needs a value.\n" + USAGE);
-                }
-                value = args[++i];
-            }
-            if (name.equals("kafka-property")) {
-                int sep = value.indexOf('=');
-                if (sep <= 0) {
-                    throw StreamGuardException.badConfig(
-                            "--kafka-property expects KEY=VALUE (e.g. security.protocol=SASL_SSL); got a value"
-                                    + " without a key (not shown, it may be a secret).");
-                }
-                kafka.put(value.substring(0, sep).trim(), value.substring(sep + 1));
-            } else if (name.equals("conf")) {
-                int sep = value.indexOf('=');
-                if (sep <= 0 || !value.startsWith("spark.")) {
-                    throw StreamGuardException.badConfig("--conf expects spark.KEY=VALUE (e.g. spark.executor.memory=4g); "
-                            + "got '" + Redaction.redactAssignment(value) + "'.");
-                }
-                spark.put(value.substring(0, sep).trim(), value.substring(sep + 1));
-            } else if (single.put(name, value) != null) {
-                throw StreamGuardException.badConfig("Option --" + name + " was given twice.");
-            }
+            kafka.put(value.substring(0, sep).trim(), value.substring(sep + 1));
         }
-        if (!positional.isEmpty()) {
-            throw StreamGuardException.badConfig("Unexpected argument(s) " + positional + ".\n" + USAGE);
+        for (String value : arguments.all(CONF)) {
+            int sep = value.indexOf('=');
+            if (sep <= 0 || !value.startsWith("spark.")) {
+                throw StreamGuardException.badConfig("--conf expects spark.KEY=VALUE (e.g. spark.executor.memory=4g); "
+                        + "got '" + Redaction.redactAssignment(value) + "'.");
+            }
+            spark.put(value.substring(0, sep).trim(), value.substring(sep + 1));
         }
-
-        String propertiesFile = single.remove("kafka-properties-file");
+        Map<String, String> single = arguments.single();
+        String propertiesFile = single.get(KAFKA_PROPERTIES_FILE);
         if (propertiesFile != null) {
             Map<String, String> fromFile = loadProperties(propertiesFile);
             fromFile.forEach(kafka::putIfAbsent);
         }
-        String secrets = single.remove("secrets");
+        String secrets = single.get(SECRETS);
         if (secrets != null) {
             if (!secrets.equals("stdin")) {
                 throw StreamGuardException.badConfig("--secrets accepts only 'stdin'; was '" + secrets + "'.");
             }
             readSecrets(stdin, kafka, spark);
         }
-        String exitWithParent = single.remove("exit-with-parent");
+        String exitWithParent = single.get(EXIT_WITH_PARENT);
         if (exitWithParent != null && !exitWithParent.equals("true") && !exitWithParent.equals("false")) {
             throw StreamGuardException.badConfig("--exit-with-parent must be true or false; was '" + exitWithParent
                     + "'.");
         }
-        String bootstrap = required(single, "bootstrap-servers");
-        String output = required(single, "output");
-        String topic = single.getOrDefault("topic", DEFAULT_TOPIC);
-        if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
-            throw StreamGuardException.badConfig("--topic '" + topic
-                    + "' is not a valid Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-').");
-        }
-        long maxEvents = longOption(single, "max-events", DEFAULT_MAX_EVENTS);
-        if (maxEvents < 0 && maxEvents != OffsetPlanner.ALL) {
-            throw StreamGuardException.badConfig("--max-events must be a positive number, 0, or -1 for everything; was "
-                    + maxEvents + ".");
-        }
+        RunSpec spec = RunSpec.fromArguments(arguments, USAGE);
         Take take = Take.NEWEST;
         Instant from = null;
-        String startFrom = single.getOrDefault("start-from", "newest").trim();
+        String startFrom = spec.get(RunSpec.START_FROM);
         switch (startFrom.toLowerCase(Locale.ROOT)) {
             case "newest", "latest" -> take = Take.NEWEST;
             case "oldest", "earliest" -> take = Take.OLDEST;
             default -> {
-                from = instant("start-from", startFrom);
+                from = Instant.parse(startFrom);
                 take = Take.OLDEST;
             }
         }
-        Instant until = single.containsKey("until") ? instant("until", single.get("until").trim()) : null;
-        if (from != null && until != null && !until.isAfter(from)) {
-            throw StreamGuardException.badConfig(
-                    "--until (" + until + ") must be after --start-from (" + from + ").");
-        }
-        double contamination = doubleOption(single, "contamination", DEFAULT_CONTAMINATION);
-        if (!(contamination > 0 && contamination <= 0.5)) {
-            throw StreamGuardException.badConfig(
-                    "--contamination must be in (0, 0.5], the expected share of anomalous users; was " + contamination + ".");
-        }
-        int numTrees = intOption(single, "num-trees", DEFAULT_NUM_TREES, 1);
-        int maxSamples = intOption(single, "max-samples", DEFAULT_MAX_SAMPLES, 2);
-        long seed = longOption(single, "seed", DEFAULT_SEED);
-        int topN = intOption(single, "report-top-n", DEFAULT_TOP_N, 0);
-        int maxRecordBytes = intOption(single, "max-record-bytes", DEFAULT_MAX_RECORD_BYTES, 1);
-        long maxQuarantineBytes = longOption(single, "max-quarantine-bytes", DEFAULT_MAX_QUARANTINE_BYTES);
-        if (maxQuarantineBytes < -1) {
-            throw StreamGuardException.badConfig("--max-quarantine-bytes must be 0 or more, or -1 for no cap; was "
-                    + maxQuarantineBytes + ".");
-        }
+        String until = spec.get(RunSpec.UNTIL);
         String isolation = kafka.get(KafkaSliceSource.ISOLATION_LEVEL);
         if (isolation != null && !List.of("read_committed", "read_uncommitted").contains(isolation.trim())) {
             throw StreamGuardException.badConfig("Kafka property " + KafkaSliceSource.ISOLATION_LEVEL
                     + " must be read_committed or read_uncommitted; was '" + isolation + "'.");
         }
-        long timeoutMs = longOption(single, "kafka-timeout-ms", DEFAULT_KAFKA_TIMEOUT.toMillis());
-        if (timeoutMs <= 0) {
-            throw StreamGuardException.badConfig("--kafka-timeout-ms must be positive; was " + timeoutMs + ".");
-        }
-        String master = single.get("master");
-        String groundTruth = single.get("ground-truth");
-        if (groundTruth != null && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(groundTruth))) {
-            throw StreamGuardException.badConfig("--ground-truth " + groundTruth + " is not a readable file.");
-        }
-
-        for (String known : List.of("bootstrap-servers", "output", "topic", "max-events", "start-from", "until",
-                "contamination", "num-trees", "max-samples", "seed", "report-top-n", "max-record-bytes",
-                "max-quarantine-bytes", "kafka-timeout-ms", "master", "ground-truth")) {
-            single.remove(known);
-        }
-        if (!single.isEmpty()) {
-            throw StreamGuardException.badConfig("Unknown option(s) " + single.keySet() + ".\n" + USAGE);
-        }
-        return new JobConfig(bootstrap, topic, maxEvents, take, from, until, output, master, kafka,
-                Duration.ofMillis(timeoutMs), contamination, numTrees, maxSamples, seed, topN, maxRecordBytes,
-                maxQuarantineBytes, groundTruth, spark, "true".equals(exitWithParent));
+        return new JobConfig(spec.get(RunSpec.BOOTSTRAP_SERVERS), spec.get(RunSpec.TOPIC), spec.get(RunSpec.MAX_EVENTS),
+                take, from, until == null ? null : Instant.parse(until), spec.get(RunSpec.OUTPUT),
+                spec.get(RunSpec.MASTER), kafka, Duration.ofMillis(spec.get(RunSpec.KAFKA_TIMEOUT_MS)),
+                spec.get(RunSpec.CONTAMINATION), spec.get(RunSpec.NUM_TREES), spec.get(RunSpec.MAX_SAMPLES),
+                spec.get(RunSpec.SEED), spec.get(RunSpec.REPORT_TOP_N), spec.get(RunSpec.MAX_RECORD_BYTES),
+                spec.get(RunSpec.MAX_QUARANTINE_BYTES), spec.get(RunSpec.GROUND_TRUTH), spark,
+                "true".equals(exitWithParent));
     }
 
     /**
@@ -282,55 +217,6 @@ public record JobConfig(
         Map<String, String> result = new LinkedHashMap<>();
         props.stringPropertyNames().stream().sorted().forEach(k -> result.put(k, props.getProperty(k)));
         return result;
-    }
-
-    private static String required(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null || value.isBlank()) {
-            throw StreamGuardException.badConfig("Missing required option --" + name + ".\n" + USAGE);
-        }
-        return value.trim();
-    }
-
-    private static Instant instant(String option, String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw StreamGuardException.badConfig("--" + option + " '" + value
-                    + "' is neither 'newest', 'oldest' nor an ISO-8601 instant such as 2026-11-26T08:00:00Z.");
-        }
-    }
-
-    private static long longOption(Map<String, String> options, String name, long defaultValue) {
-        String value = options.get(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw StreamGuardException.badConfig("--" + name + " must be a whole number; was '" + value + "'.");
-        }
-    }
-
-    private static int intOption(Map<String, String> options, String name, int defaultValue, int min) {
-        long value = longOption(options, name, defaultValue);
-        if (value < min || value > Integer.MAX_VALUE) {
-            throw StreamGuardException.badConfig("--" + name + " must be at least " + min + "; was " + value + ".");
-        }
-        return (int) value;
-    }
-
-    private static double doubleOption(Map<String, String> options, String name, double defaultValue) {
-        String value = options.get(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw StreamGuardException.badConfig("--" + name + " must be a number; was '" + value + "'.");
-        }
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.Arrays;
 public final class ParentWatch {
 
     /** Exit status of a fork whose parent went away. */
-    public static final int EXIT_PARENT_GONE = 7;
+    public static final int EXIT_PARENT_GONE = io.streamguard.spec.JobProtocol.EXIT_PARENT_GONE;
     /** How long the shutdown hooks (finishing a commit, the broker's own shutdown) may take before a halt. */
     static final long HALT_AFTER_MS = 90_000;
 

@@ -1,6 +1,7 @@
 package io.streamguard.pipeline;
 
 import io.streamguard.report.AnomalyReport;
+import io.streamguard.spec.JobProtocol;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -41,13 +42,13 @@ public final class StreamGuardJob {
             }
             exit = 0;
         } catch (StreamGuardException e) {
-            System.err.println("STREAMGUARD ERROR: " + e.getMessage());
+            System.err.println(JobProtocol.errorLine(e.getMessage()));
             if (e.getCause() != null) {
                 LOG.debug("cause", e.getCause());
             }
             exit = e.exitCode();
         } catch (Exception | Error e) { // includes Spark's checked exceptions, thrown undeclared from Scala
-            System.err.println("STREAMGUARD ERROR: the job crashed: " + e);
+            System.err.println(JobProtocol.errorLine("the job crashed: " + e));
             e.printStackTrace();
             exit = StreamGuardException.EXIT_INTERNAL;
         }

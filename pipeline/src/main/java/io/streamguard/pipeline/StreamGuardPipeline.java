@@ -57,6 +57,9 @@ public final class StreamGuardPipeline {
     }
 
     /**
+     * Plan, read, features, score, publish: each stage hands the next a typed result, and the report is made of
+     * all of them.
+     *
      * @param jobStartNanos {@link System#nanoTime()} when the job started, so {@code timings_ms.total} includes
      *     Spark's start-up
      */
@@ -66,125 +69,182 @@ public final class StreamGuardPipeline {
         Stopwatch clock = new Stopwatch();
         try (OutputCommitter committer = OutputCommitter.begin(config.output(),
                 spark.sparkContext().hadoopConfiguration(), runId)) {
-            OffsetPlan plan = plan(config);
-            long planMs = clock.lap();
-            LOG.info("Planned {} of {} available offsets of '{}' ({}, {}): {}", plan.plannedOffsets(),
-                    plan.available(), config.topic(), config.modeDescription(), config.isolationLevel(), describe(plan));
-            if (plan.plannedOffsets() == 0) {
-                throw new StreamGuardException(StreamGuardException.EXIT_NO_DATA,
-                        "Nothing to read: topic '" + config.topic() + "' holds " + plan.available()
-                                + " records in the requested range" + rangeText(config)
-                                + ". Produce events first, or widen --start-from/--until.");
-            }
-
-            int shufflePartitions = shufflePartitions(plan.plannedOffsets());
-            spark.conf().set("spark.sql.shuffle.partitions", shufflePartitions);
-            // Scores must not depend on how AQE happened to merge partitions in this run.
-            spark.conf().set("spark.sql.adaptive.coalescePartitions.enabled", false);
-
-            Dataset<Row> parsed;
-            Map<String, Long> malformedByReason = new TreeMap<>();
-            long eventsRead = 0;
-            List<Row> countsByReason;
-            try {
-                // Spark's source asks the broker for offsets when loading; the count is the only action that
-                // reads records: from here on the parsed records are cached.
-                Dataset<Row> records = KafkaSliceSource.read(spark, config.bootstrapServers(), plan,
-                        config.kafkaProperties(), config.kafkaTimeout().toMillis());
-                parsed = EventParser.parse(records, config.maxRecordBytes(),
-                        EventParser.latestTimestampMs(startedAt.toEpochMilli())).persist(StorageLevel.MEMORY_AND_DISK());
-                countsByReason = parsed.groupBy(EventParser.REJECT_REASON).count().collectAsList();
-            } catch (Exception e) { // Spark throws its checked SparkException from Scala, undeclared
-                throw ReadFailures.classify(e, config.bootstrapServers()).orElseThrow(() -> sneaky(e));
-            }
-            for (Row row : countsByReason) {
-                long n = row.getLong(1);
-                eventsRead += n;
-                if (!row.isNullAt(0)) {
-                    malformedByReason.put(row.getString(0), n);
-                }
-            }
-            long malformed = malformedByReason.values().stream().mapToLong(Long::longValue).sum();
-            long readMs = clock.lap();
-            LOG.info("Read {} records ({} malformed{}) in {} ms", eventsRead, malformed,
-                    malformed == 0 ? "" : ", by reason " + malformedByReason, readMs);
-
-            Dataset<Row> features = UserFeatures.compute(EventParser.events(parsed), shufflePartitions,
-                            eventsRead - malformed)
-                    .sortWithinPartitions("user")
-                    .persist(StorageLevel.MEMORY_AND_DISK());
-            long users = features.count();
-            long featuresMs = clock.lap();
-            if (users < 2) {
-                throw new StreamGuardException(StreamGuardException.EXIT_NO_DATA,
-                        "Found " + users + " user(s) in " + (eventsRead - malformed) + " valid events (" + malformed
-                                + " malformed: " + malformedByReason + "); the Isolation Forest needs at least 2 "
-                                + "users to compare. Read more events (--max-events / streamguard.maxEvents).");
-            }
-
-            IsolationForestDetector.Params params = new IsolationForestDetector.Params(
-                    config.numTrees(), config.maxSamples(), config.contamination(), config.seed());
-            IsolationForestDetector.Result result = IsolationForestDetector.fitAndScore(
-                    features, UserFeatures.FEATURE_COLUMNS, params, users);
-            Dataset<Row> scored = result.scored().persist(StorageLevel.MEMORY_AND_DISK());
-            Row summary = scored.agg(count(lit(1)), sum(col(IsolationForestDetector.LABEL))).first();
-            long totalUsers = summary.getLong(0);
-            long anomalous = summary.isNullAt(1) ? 0 : summary.getLong(1);
-            List<AnomalyReport.TopAnomaly> top = topAnomalies(scored, config.reportTopN());
-            long trainMs = clock.lap();
-
-            if (config.groundTruth() != null) {
-                writeEvaluation(committer, scored, config, result.threshold(), runId);
-            }
-            scored.write().partitionBy(IsolationForestDetector.LABEL)
-                    .parquet(committer.staged(TRAINING_DATA).toString());
-            int files = (int) Math.max(1, Math.min(MAX_SHUFFLE_PARTITIONS, malformed / 1_000_000));
-            QuarantineWriter.Written quarantined = QuarantineWriter.write(EventParser.rejected(parsed), malformed,
-                    committer.fileSystem(), committer.staged(QUARANTINE), config.maxQuarantineBytes(), files);
-            if (quarantined.truncated()) {
-                LOG.warn("Quarantined {} of {} malformed records ({} bytes): the cap of {} bytes "
-                        + "(streamguard.maxQuarantineBytes / --max-quarantine-bytes) left the others out; the counts by "
-                        + "reason are exact", quarantined.records(), malformed, quarantined.bytes(),
-                        config.maxQuarantineBytes());
-            }
-            long writeMs = clock.lap();
-
-            AnomalyReport report = new AnomalyReport(
-                    AnomalyReport.SCHEMA_VERSION,
-                    new AnomalyReport.Run(runId, startedAt.toString(), Instant.now().toString(), version(),
-                            spark.version(), spark.sparkContext().master(), config.bootstrapServers(),
-                            config.topic(), config.modeDescription(),
-                            config.from() == null ? config.modeDescription() : config.from().toString(),
-                            config.until() == null ? null : config.until().toString(), config.maxEvents(),
-                            config.isolationLevel()),
-                    plan.available(), plan.plannedOffsets(), eventsRead, malformed, malformedByReason,
-                    new AnomalyReport.Quarantine(quarantined.records(), quarantined.bytes(),
-                            config.maxQuarantineBytes(), quarantined.truncated()),
-                    plan.ranges().stream()
-                            .map(r -> new AnomalyReport.OffsetRangeEntry(r.topic(), r.partition(), r.from(), r.until()))
-                            .toList(),
-                    totalUsers, anomalous, (double) anomalous / totalUsers,
-                    new AnomalyReport.Model("isolation_forest", config.numTrees(), config.maxSamples(),
-                            result.samplesPerTree(), config.contamination(), config.seed(), result.threshold(),
-                            UserFeatures.FEATURE_COLUMNS),
-                    new AnomalyReport.Timings(planMs, readMs, featuresMs, trainMs, writeMs,
-                            (System.nanoTime() - jobStartNanos) / 1_000_000),
-                    top);
-            try (OutputStream out = committer.fileSystem().create(committer.staged(ReportJson.REPORT_FILE), true)) {
-                out.write(ReportJson.toBytes(report));
-            }
-            // Listed even when this run has none: a stale evaluation must not sit beside a new report.
-            committer.commit(List.of(TRAINING_DATA, QUARANTINE, GroundTruth.FILE, Evaluation.FILE),
-                    ReportJson.REPORT_FILE);
-            parsed.unpersist();
-            features.unpersist();
-            scored.unpersist();
-            LOG.info("Committed {} users ({} anomalous) to {}", totalUsers, anomalous, committer.output());
-            return report;
+            Planned planned = plan(spark, config, clock);
+            Read read = read(spark, config, planned, startedAt, clock);
+            Featured featured = features(read, planned, clock);
+            Scored scored = score(config, featured, clock);
+            return publish(spark, config, committer, new Run(runId, startedAt, jobStartNanos), planned, read,
+                    featured, scored, clock);
         } catch (IOException e) {
             throw new StreamGuardException(StreamGuardException.EXIT_OUTPUT,
                     "Could not write the outputs to " + config.output() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Who and when: the run's id, its start, and the job's start (for the total time). */
+    private record Run(String id, Instant startedAt, long jobStartNanos) {
+    }
+
+    /** The offsets to read and the shuffle partitions they call for. */
+    private record Planned(OffsetPlan plan, int shufflePartitions, long ms) {
+    }
+
+    /** The parsed records (cached), how many were read, and the malformed ones by reason. */
+    private record Read(Dataset<Row> parsed, long events, Map<String, Long> malformedByReason, long malformed,
+                        long ms) {
+        long valid() {
+            return events - malformed;
+        }
+    }
+
+    /** One row of features per user (cached). */
+    private record Featured(Dataset<Row> features, long users, long ms) {
+    }
+
+    /** The forest's scores (cached), the counts and the top of the ranking. */
+    private record Scored(IsolationForestDetector.Result result, Dataset<Row> scores, long users, long anomalous,
+                          List<AnomalyReport.TopAnomaly> top, long ms) {
+    }
+
+    /** Plans the slice; nothing in range is the user's to fix. Sets the shuffle partitions for its size. */
+    private static Planned plan(SparkSession spark, JobConfig config, Stopwatch clock) {
+        OffsetPlan plan = plan(config);
+        long planMs = clock.lap();
+        LOG.info("Planned {} of {} available offsets of '{}' ({}, {}): {}", plan.plannedOffsets(),
+                plan.available(), config.topic(), config.modeDescription(), config.isolationLevel(), describe(plan));
+        if (plan.plannedOffsets() == 0) {
+            throw new StreamGuardException(StreamGuardException.EXIT_NO_DATA,
+                    "Nothing to read: topic '" + config.topic() + "' holds " + plan.available()
+                            + " records in the requested range" + rangeText(config)
+                            + ". Produce events first, or widen --start-from/--until.");
+        }
+        int shufflePartitions = shufflePartitions(plan.plannedOffsets());
+        spark.conf().set("spark.sql.shuffle.partitions", shufflePartitions);
+        // Scores must not depend on how AQE happened to merge partitions in this run.
+        spark.conf().set("spark.sql.adaptive.coalescePartitions.enabled", false);
+        return new Planned(plan, shufflePartitions, planMs);
+    }
+
+    /** Reads and parses the planned slice; the count by reject reason is the only action that reads records. */
+    private static Read read(SparkSession spark, JobConfig config, Planned planned, Instant startedAt,
+                             Stopwatch clock) {
+        Dataset<Row> parsed;
+        List<Row> countsByReason;
+        try {
+            // Spark's source asks the broker for offsets when loading; the count is the only action that
+            // reads records: from here on the parsed records are cached.
+            Dataset<Row> records = KafkaSliceSource.read(spark, config.bootstrapServers(), planned.plan(),
+                    config.kafkaProperties(), config.kafkaTimeout().toMillis());
+            parsed = EventParser.parse(records, config.maxRecordBytes(),
+                    EventParser.latestTimestampMs(startedAt.toEpochMilli())).persist(StorageLevel.MEMORY_AND_DISK());
+            countsByReason = parsed.groupBy(EventParser.REJECT_REASON).count().collectAsList();
+        } catch (Exception e) { // Spark throws its checked SparkException from Scala, undeclared
+            throw ReadFailures.classify(e, config.bootstrapServers()).orElseThrow(() -> sneaky(e));
+        }
+        Map<String, Long> malformedByReason = new TreeMap<>();
+        long eventsRead = 0;
+        for (Row row : countsByReason) {
+            long n = row.getLong(1);
+            eventsRead += n;
+            if (!row.isNullAt(0)) {
+                malformedByReason.put(row.getString(0), n);
+            }
+        }
+        long malformed = malformedByReason.values().stream().mapToLong(Long::longValue).sum();
+        long readMs = clock.lap();
+        LOG.info("Read {} records ({} malformed{}) in {} ms", eventsRead, malformed,
+                malformed == 0 ? "" : ", by reason " + malformedByReason, readMs);
+        return new Read(parsed, eventsRead, malformedByReason, malformed, readMs);
+    }
+
+    /** Features per user; fewer than 2 users cannot be compared. */
+    private static Featured features(Read read, Planned planned, Stopwatch clock) {
+        Dataset<Row> features = UserFeatures.compute(EventParser.events(read.parsed()), planned.shufflePartitions(),
+                        read.valid())
+                .sortWithinPartitions("user")
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long users = features.count();
+        long featuresMs = clock.lap();
+        if (users < 2) {
+            throw new StreamGuardException(StreamGuardException.EXIT_NO_DATA,
+                    "Found " + users + " user(s) in " + read.valid() + " valid events (" + read.malformed()
+                            + " malformed: " + read.malformedByReason() + "); the Isolation Forest needs at least 2 "
+                            + "users to compare. Read more events (--max-events / streamguard.maxEvents).");
+        }
+        return new Featured(features, users, featuresMs);
+    }
+
+    /** Fits the forest and scores every user; one summary action and one top-N. */
+    private static Scored score(JobConfig config, Featured featured, Stopwatch clock) {
+        IsolationForestDetector.Params params = new IsolationForestDetector.Params(
+                config.numTrees(), config.maxSamples(), config.contamination(), config.seed());
+        IsolationForestDetector.Result result = IsolationForestDetector.fitAndScore(
+                featured.features(), UserFeatures.FEATURE_COLUMNS, params, featured.users());
+        Dataset<Row> scores = result.scored().persist(StorageLevel.MEMORY_AND_DISK());
+        Row summary = scores.agg(count(lit(1)), sum(col(IsolationForestDetector.LABEL))).first();
+        long totalUsers = summary.getLong(0);
+        long anomalous = summary.isNullAt(1) ? 0 : summary.getLong(1);
+        List<AnomalyReport.TopAnomaly> top = topAnomalies(scores, config.reportTopN());
+        return new Scored(result, scores, totalUsers, anomalous, top, clock.lap());
+    }
+
+    /**
+     * Stages the training data, the quarantine, the evaluation (with a ground truth) and the report, then commits
+     * them together.
+     */
+    private static AnomalyReport publish(SparkSession spark, JobConfig config, OutputCommitter committer, Run run,
+                                         Planned planned, Read read, Featured featured, Scored scored,
+                                         Stopwatch clock) throws IOException {
+        if (config.groundTruth() != null) {
+            writeEvaluation(committer, scored.scores(), config, scored.result().threshold(), run.id());
+        }
+        scored.scores().write().partitionBy(IsolationForestDetector.LABEL)
+                .parquet(committer.staged(TRAINING_DATA).toString());
+        long malformed = read.malformed();
+        int files = (int) Math.max(1, Math.min(MAX_SHUFFLE_PARTITIONS, malformed / 1_000_000));
+        QuarantineWriter.Written quarantined = QuarantineWriter.write(EventParser.rejected(read.parsed()), malformed,
+                committer.fileSystem(), committer.staged(QUARANTINE), config.maxQuarantineBytes(), files);
+        if (quarantined.truncated()) {
+            LOG.warn("Quarantined {} of {} malformed records ({} bytes): the cap of {} bytes "
+                    + "(streamguard.maxQuarantineBytes / --max-quarantine-bytes) left the others out; the counts by "
+                    + "reason are exact", quarantined.records(), malformed, quarantined.bytes(),
+                    config.maxQuarantineBytes());
+        }
+        long writeMs = clock.lap();
+
+        OffsetPlan plan = planned.plan();
+        AnomalyReport report = new AnomalyReport(
+                AnomalyReport.SCHEMA_VERSION,
+                new AnomalyReport.Run(run.id(), run.startedAt().toString(), Instant.now().toString(), version(),
+                        spark.version(), spark.sparkContext().master(), config.bootstrapServers(),
+                        config.topic(), config.modeDescription(),
+                        config.from() == null ? config.modeDescription() : config.from().toString(),
+                        config.until() == null ? null : config.until().toString(), config.maxEvents(),
+                        config.isolationLevel()),
+                plan.available(), plan.plannedOffsets(), read.events(), malformed, read.malformedByReason(),
+                new AnomalyReport.Quarantine(quarantined.records(), quarantined.bytes(),
+                        config.maxQuarantineBytes(), quarantined.truncated()),
+                plan.ranges().stream()
+                        .map(r -> new AnomalyReport.OffsetRangeEntry(r.topic(), r.partition(), r.from(), r.until()))
+                        .toList(),
+                scored.users(), scored.anomalous(), (double) scored.anomalous() / scored.users(),
+                new AnomalyReport.Model("isolation_forest", config.numTrees(), config.maxSamples(),
+                        scored.result().samplesPerTree(), config.contamination(), config.seed(),
+                        scored.result().threshold(), UserFeatures.FEATURE_COLUMNS),
+                new AnomalyReport.Timings(planned.ms(), read.ms(), featured.ms(), scored.ms(), writeMs,
+                        (System.nanoTime() - run.jobStartNanos()) / 1_000_000),
+                scored.top());
+        try (OutputStream out = committer.fileSystem().create(committer.staged(ReportJson.REPORT_FILE), true)) {
+            out.write(ReportJson.toBytes(report));
+        }
+        // Listed even when this run has none: a stale evaluation must not sit beside a new report.
+        committer.commit(List.of(TRAINING_DATA, QUARANTINE, GroundTruth.FILE, Evaluation.FILE),
+                ReportJson.REPORT_FILE);
+        read.parsed().unpersist();
+        featured.features().unpersist();
+        scored.scores().unpersist();
+        LOG.info("Committed {} users ({} anomalous) to {}", scored.users(), scored.anomalous(), committer.output());
+        return report;
     }
 
     /** Scores every user against the planted ones; users are few (one row each), so they are collected. */

@@ -61,7 +61,7 @@ class JobConfigTest {
                 .hasMessageContaining("Missing required option --bootstrap-servers")
                 .extracting(e -> ((StreamGuardException) e).exitCode()).isEqualTo(StreamGuardException.EXIT_BAD_CONFIG);
         assertThatThrownBy(() -> parseWith("--start-from", "yesterday"))
-                .hasMessageContaining("--start-from 'yesterday' is neither 'newest', 'oldest' nor an ISO-8601 instant");
+                .hasMessageContaining("--start-from 'yesterday' is not 'newest', 'oldest' or an ISO-8601 instant");
         assertThatThrownBy(() -> parseWith("--max-events", "-5"))
                 .hasMessageContaining("--max-events must be a positive number, 0, or -1");
         assertThatThrownBy(() -> parseWith("--contamination", "0.9"))

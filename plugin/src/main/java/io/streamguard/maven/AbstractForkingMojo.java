@@ -1,9 +1,9 @@
 package io.streamguard.maven;
 
 import io.streamguard.plugin.PluginVersions;
+import io.streamguard.plugin.launch.JobFailedException;
+import io.streamguard.plugin.launch.StreamGuardRunner;
 import io.streamguard.plugin.resolve.ClasspathResolver;
-import io.streamguard.plugin.run.JobFailedException;
-import io.streamguard.plugin.run.StreamGuardRunner;
 import java.io.File;
 import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;

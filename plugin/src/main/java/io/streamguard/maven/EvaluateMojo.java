@@ -1,8 +1,12 @@
 package io.streamguard.maven;
 
-import io.streamguard.plugin.run.EvaluationRunner;
-import io.streamguard.plugin.run.JobFailedException;
+import io.streamguard.plugin.launch.EvaluationRunner;
+import io.streamguard.plugin.launch.JobFailedException;
+import io.streamguard.plugin.launch.RunRequest;
 import io.streamguard.report.Evaluation;
+import io.streamguard.spec.InvalidSettingException;
+import io.streamguard.spec.RunSpec;
+import io.streamguard.spec.Setting;
 import java.io.File;
 import javax.inject.Inject;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -33,15 +37,15 @@ public class EvaluateMojo extends AbstractForkingMojo {
     String evalSplit;
 
     /** Split and forest seed. */
-    @Parameter(property = "streamguard.seed", defaultValue = "42")
+    @Parameter(property = "streamguard.seed", defaultValue = RunSpec.DEFAULT_SEED)
     long seed;
 
     /** Expected anomaly share: sets the threshold precision and recall are measured at. */
-    @Parameter(property = "streamguard.contamination", defaultValue = "0.1")
+    @Parameter(property = "streamguard.contamination", defaultValue = RunSpec.DEFAULT_CONTAMINATION)
     double contamination;
 
     /** Isolation trees. */
-    @Parameter(property = "streamguard.numTrees", defaultValue = "100")
+    @Parameter(property = "streamguard.numTrees", defaultValue = RunSpec.DEFAULT_NUM_TREES)
     int numTrees;
 
     /** Top-k cut; 0 means the number of labelled anomalies. */
@@ -49,7 +53,7 @@ public class EvaluateMojo extends AbstractForkingMojo {
     int topK;
 
     /** Spark master of the evaluation. */
-    @Parameter(property = "streamguard.master", defaultValue = "local[*]")
+    @Parameter(property = "streamguard.master", defaultValue = RunRequest.DEFAULT_MASTER)
     String master;
 
     @Inject
@@ -63,7 +67,7 @@ public class EvaluateMojo extends AbstractForkingMojo {
             return;
         }
         EvaluationRunner.Request request = validate();
-                try {
+        try {
             Evaluation e = new EvaluationRunner(runner()).run(request);
             EvaluationRunner.summary(e, outputDirectory.toPath().resolve(Evaluation.FILE)).forEach(getLog()::info);
         } catch (JobFailedException e) {
@@ -95,8 +99,11 @@ public class EvaluateMojo extends AbstractForkingMojo {
                         + " was '" + evalSplit + "'.");
             }
         }
-        if (!(contamination > 0 && contamination <= 0.5)) {
-            throw new MojoFailureException("streamguard.contamination must be in (0, 0.5]; was " + contamination + ".");
+        try {
+            RunSpec.builder().set(RunSpec.CONTAMINATION, contamination).set(RunSpec.NUM_TREES, numTrees)
+                    .set(RunSpec.MASTER, master).build(Setting.Naming.PROPERTY);
+        } catch (InvalidSettingException e) {
+            throw new MojoFailureException(e.getMessage());
         }
         return new EvaluationRunner.Request(dataset == null ? null : dataset.toPath(),
                 groundTruth == null ? null : groundTruth.toPath(), evalSplit, seed, contamination, numTrees, topK,

@@ -1,14 +1,11 @@
 package io.streamguard.maven;
 
-import io.streamguard.plugin.run.JobFailedException;
-import io.streamguard.plugin.run.RunRequest;
-import io.streamguard.plugin.run.RunSummary;
-import io.streamguard.plugin.run.Secrets;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import io.streamguard.plugin.launch.JobFailedException;
+import io.streamguard.plugin.launch.RunRequest;
+import io.streamguard.plugin.launch.RunSummary;
+import io.streamguard.plugin.launch.Secrets;
+import io.streamguard.spec.RunSpec;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.inject.Inject;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -33,15 +30,15 @@ public class RunMojo extends AbstractForkingMojo {
     String bootstrapServers;
 
     /** Topic of security events. */
-    @Parameter(property = "streamguard.topic", defaultValue = "security-events")
+    @Parameter(property = "streamguard.topic", defaultValue = RunSpec.DEFAULT_TOPIC)
     String topic;
 
     /** Events to read: exactly this many when the range holds them. {@code -1} reads everything in range. */
-    @Parameter(property = "streamguard.maxEvents", defaultValue = "10000")
+    @Parameter(property = "streamguard.maxEvents", defaultValue = RunSpec.DEFAULT_MAX_EVENTS)
     long maxEvents;
 
     /** {@code newest} (the last events of each partition), {@code oldest}, or an ISO-8601 instant. */
-    @Parameter(property = "streamguard.startFrom", defaultValue = "newest")
+    @Parameter(property = "streamguard.startFrom", defaultValue = RunSpec.DEFAULT_START_FROM)
     String startFrom;
 
     /** Optional ISO-8601 instant: read only records with timestamps before it. */
@@ -49,23 +46,31 @@ public class RunMojo extends AbstractForkingMojo {
     String until;
 
     /** Spark master URL of the job. */
-    @Parameter(property = "streamguard.master", defaultValue = "local[*]")
+    @Parameter(property = "streamguard.master", defaultValue = RunRequest.DEFAULT_MASTER)
     String master;
 
     /** Expected share of anomalous users, in (0, 0.5]: sets the score threshold. */
-    @Parameter(property = "streamguard.contamination", defaultValue = "0.1")
+    @Parameter(property = "streamguard.contamination", defaultValue = RunSpec.DEFAULT_CONTAMINATION)
     double contamination;
 
     /** Isolation trees. */
-    @Parameter(property = "streamguard.numTrees", defaultValue = "100")
+    @Parameter(property = "streamguard.numTrees", defaultValue = RunSpec.DEFAULT_NUM_TREES)
     int numTrees;
 
     /** Random seed: the same data and seed give the same scores. */
-    @Parameter(property = "streamguard.seed", defaultValue = "42")
+    @Parameter(property = "streamguard.seed", defaultValue = RunSpec.DEFAULT_SEED)
     long seed;
 
+    /** Users sampled per isolation tree (at least 2). */
+    @Parameter(property = "streamguard.maxSamples", defaultValue = RunSpec.DEFAULT_MAX_SAMPLES)
+    int maxSamples;
+
+    /** Records larger than this many bytes are quarantined as {@code oversized} rather than parsed. */
+    @Parameter(property = "streamguard.maxRecordBytes", defaultValue = RunSpec.DEFAULT_MAX_RECORD_BYTES)
+    int maxRecordBytes;
+
     /** Users listed in the report's {@code top_anomalies}. */
-    @Parameter(property = "streamguard.reportTopN", defaultValue = "10")
+    @Parameter(property = "streamguard.reportTopN", defaultValue = RunSpec.DEFAULT_REPORT_TOP_N)
     int reportTopN;
 
     /**
@@ -88,7 +93,7 @@ public class RunMojo extends AbstractForkingMojo {
      * Deadline of the whole job fork: an ISO-8601 duration ({@code PT30M}) or whole seconds, {@code 0} for none. A
      * job still running then is stopped and the build fails saying so; the previous outputs stay.
      */
-    @Parameter(property = "streamguard.timeout", defaultValue = "PT2H")
+    @Parameter(property = "streamguard.timeout", defaultValue = RunRequest.DEFAULT_TIMEOUT_TEXT)
     String timeout;
 
     /**
@@ -96,11 +101,11 @@ public class RunMojo extends AbstractForkingMojo {
      * The counts by reason in the report stay exact; when the cap cuts, the report's {@code quarantine.truncated} is
      * true and every reason keeps examples. {@code 0} keeps no payloads, {@code -1} removes the cap.
      */
-    @Parameter(property = "streamguard.maxQuarantineBytes", defaultValue = "104857600")
+    @Parameter(property = "streamguard.maxQuarantineBytes", defaultValue = RunSpec.DEFAULT_MAX_QUARANTINE_BYTES)
     long maxQuarantineBytes;
 
     /** How long to wait for the brokers before failing, in milliseconds. */
-    @Parameter(property = "streamguard.kafkaTimeoutMs", defaultValue = "30000")
+    @Parameter(property = "streamguard.kafkaTimeoutMs", defaultValue = RunSpec.DEFAULT_KAFKA_TIMEOUT_MS)
     long kafkaTimeoutMs;
 
     /**
@@ -114,11 +119,12 @@ public class RunMojo extends AbstractForkingMojo {
     Map<String, String> sparkConf;
 
     /** Synthetic events seeded into the embedded broker. */
-    @Parameter(property = "streamguard.embedded.events", defaultValue = "200000")
+    @Parameter(property = "streamguard.embedded.events", defaultValue = RunRequest.DEFAULT_EMBEDDED_EVENTS)
     long embeddedEvents;
 
     /** Share of the embedded data's users planted as anomalous, in (0, 1). */
-    @Parameter(property = "streamguard.embedded.anomalousShare", defaultValue = "0.05")
+    @Parameter(property = "streamguard.embedded.anomalousShare",
+            defaultValue = RunRequest.DEFAULT_EMBEDDED_ANOMALOUS_SHARE)
     double embeddedAnomalousShare;
 
     /**
@@ -148,41 +154,11 @@ public class RunMojo extends AbstractForkingMojo {
         }
     }
 
-    /** Checks every parameter before anything starts; each message names the property and what it accepts. */
+    /**
+     * Checks every parameter before anything starts; each message names the property and what it accepts. The
+     * job's settings are checked by {@link RunSpec}, the same definitions the job parses its command line with.
+     */
     RunRequest validate() throws MojoFailureException {
-        if (topic == null || !topic.matches("[a-zA-Z0-9._-]{1,249}")) {
-            throw new MojoFailureException("streamguard.topic '" + topic
-                    + "' is not a valid Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-').");
-        }
-        if (maxEvents < -1) {
-            throw new MojoFailureException(
-                    "streamguard.maxEvents must be a positive number, 0, or -1 for everything; was " + maxEvents + ".");
-        }
-        String mode = startFrom == null ? "" : startFrom.trim();
-        if (!List.of("newest", "oldest", "latest", "earliest").contains(mode.toLowerCase(Locale.ROOT))) {
-            parseInstant("streamguard.startFrom", mode, "'newest', 'oldest' or an ISO-8601 instant");
-        }
-        if (until != null && !until.isBlank()) {
-            parseInstant("streamguard.until", until.trim(), "an ISO-8601 instant");
-        }
-        if (!(contamination > 0 && contamination <= 0.5)) {
-            throw new MojoFailureException(
-                    "streamguard.contamination must be in (0, 0.5], the expected share of anomalous users; was "
-                            + contamination + ".");
-        }
-        if (numTrees < 1) {
-            throw new MojoFailureException("streamguard.numTrees must be at least 1; was " + numTrees + ".");
-        }
-        if (reportTopN < 0) {
-            throw new MojoFailureException("streamguard.reportTopN must be 0 or more; was " + reportTopN + ".");
-        }
-        if (kafkaTimeoutMs <= 0) {
-            throw new MojoFailureException("streamguard.kafkaTimeoutMs must be positive; was " + kafkaTimeoutMs + ".");
-        }
-        if (maxQuarantineBytes < -1) {
-            throw new MojoFailureException("streamguard.maxQuarantineBytes must be 0 or more, or -1 for no cap; was "
-                    + maxQuarantineBytes + ".");
-        }
         if (embeddedEvents < 1 && (bootstrapServers == null || bootstrapServers.isBlank())) {
             throw new MojoFailureException(
                     "streamguard.embedded.events must be at least 1 to seed the embedded broker; was "
@@ -200,38 +176,46 @@ public class RunMojo extends AbstractForkingMojo {
                 throw new MojoFailureException("streamguard.embedded.behaviours: " + e.getMessage() + ".");
             }
         }
-        if (master == null || master.isBlank()) {
-            throw new MojoFailureException("streamguard.master must be a Spark master URL such as local[*].");
-        }
-        Duration deadline;
-        Map<String, String> kafka;
-        Map<String, String> spark;
-        List<String> jvm;
+        Map<String, String> spark = sparkConf == null ? Map.of() : sparkConf;
+        List<String> jvm = jvmArgs();
         try {
-            deadline = RunRequest.parseTimeout(timeout);
-            kafka = Secrets.kafkaProperties(kafkaPropertiesFile == null ? null : kafkaPropertiesFile.toPath(),
-                    kafkaProperties == null ? Map.of() : kafkaProperties, System::getenv);
-            spark = sparkConf == null ? Map.of() : sparkConf;
-            jvm = jvmArgs();
             // Fails now, naming the variable, when one is not set; the values themselves are resolved by the
-            // runner only for the job's standard input, so they never reach a command line.
+            // launcher only for the job's standard input, so they never reach a command line.
             Secrets.resolveAll("sparkConf", spark, System::getenv);
             Secrets.resolveJvmArgs(jvm, System::getenv);
-        } catch (IllegalArgumentException e) {
+            return RunRequest.builder()
+                    .set(RunSpec.BOOTSTRAP_SERVERS, blankToNull(bootstrapServers))
+                    .set(RunSpec.TOPIC, topic == null ? "" : topic)
+                    .set(RunSpec.MAX_EVENTS, maxEvents)
+                    .set(RunSpec.START_FROM, startFrom == null ? "" : startFrom)
+                    .set(RunSpec.UNTIL, blankToNull(until))
+                    .set(RunSpec.MASTER, master == null ? "" : master)
+                    .set(RunSpec.KAFKA_TIMEOUT_MS, kafkaTimeoutMs)
+                    .set(RunSpec.CONTAMINATION, contamination)
+                    .set(RunSpec.NUM_TREES, numTrees)
+                    .set(RunSpec.MAX_SAMPLES, maxSamples)
+                    .set(RunSpec.SEED, seed)
+                    .set(RunSpec.REPORT_TOP_N, reportTopN)
+                    .set(RunSpec.MAX_RECORD_BYTES, maxRecordBytes)
+                    .set(RunSpec.MAX_QUARANTINE_BYTES, maxQuarantineBytes)
+                    .outputDirectory(outputDirectory.toPath())
+                    .timeout(RunRequest.parseTimeout(timeout))
+                    .kafkaProperties(Secrets.kafkaProperties(
+                            kafkaPropertiesFile == null ? null : kafkaPropertiesFile.toPath(),
+                            kafkaProperties == null ? Map.of() : kafkaProperties, System::getenv))
+                    .sparkConf(spark)
+                    .jvmArgs(jvm)
+                    .workDirectory(workDirectory.toPath())
+                    .embeddedEvents(embeddedEvents)
+                    .embeddedAnomalousShare(embeddedAnomalousShare)
+                    .embeddedBehaviours(behaviours)
+                    .build();
+        } catch (IllegalArgumentException e) { // InvalidSettingException, and the secrets' and timeout's messages
             throw new MojoFailureException(e.getMessage());
         }
-        return new RunRequest(bootstrapServers, topic, maxEvents, mode, until, outputDirectory.toPath(),
-                master.trim(), kafka, Duration.ofMillis(kafkaTimeoutMs), contamination, numTrees, seed, reportTopN,
-                jvm, embeddedEvents, workDirectory.toPath(), spark, embeddedAnomalousShare, behaviours,
-                maxQuarantineBytes, deadline);
     }
 
-    private static void parseInstant(String property, String value, String accepted) throws MojoFailureException {
-        try {
-            Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new MojoFailureException(property + " '" + value + "' is not " + accepted
-                    + " (for example 2026-11-26T08:00:00Z).");
-        }
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 }

@@ -3,8 +3,9 @@ package io.streamguard.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamguard.plugin.run.JobFailedException;
-import io.streamguard.plugin.run.RunRequest;
+import io.streamguard.plugin.launch.JobFailedException;
+import io.streamguard.plugin.launch.RunRequest;
+import io.streamguard.spec.RunSpec;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoParameter;
 import org.apache.maven.api.plugin.testing.MojoTest;
@@ -105,6 +106,31 @@ class RunMojoTest {
         assertThat(request.startFrom()).isEqualTo("2026-01-01T00:00:00Z");
         assertThat(request.until()).isEqualTo("2026-01-02T00:00:00Z");
         assertThat(request.maxEvents()).isEqualTo(-1);
+    }
+
+    @Test
+    @InjectMojo(goal = "run", pom = POM)
+    @MojoParameter(name = "maxSamples", value = "64")
+    @MojoParameter(name = "maxRecordBytes", value = "4096")
+    void maxSamplesAndMaxRecordBytesReachTheJob(RunMojo mojo) throws Exception {
+        assertThat(mojo.validate().job().toArguments()).containsSubsequence("--max-samples", "64")
+                .containsSubsequence("--max-record-bytes", "4096");
+    }
+
+    @Test
+    @InjectMojo(goal = "run", pom = POM)
+    void maxSamplesAndMaxRecordBytesDefaultToTheJobsDefaults(RunMojo mojo) throws Exception {
+        RunSpec job = mojo.validate().job();
+        assertThat(job.get(RunSpec.MAX_SAMPLES)).isEqualTo(256);
+        assertThat(job.get(RunSpec.MAX_RECORD_BYTES)).isEqualTo(512 * 1024);
+    }
+
+    @Test
+    @InjectMojo(goal = "run", pom = POM)
+    @MojoParameter(name = "maxSamples", value = "1")
+    void tooFewSamplesPerTreeAreRejectedByProperty(RunMojo mojo) {
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+                .hasMessage("streamguard.maxSamples must be at least 2; was 1.");
     }
 
     @Test

@@ -7,6 +7,11 @@ import io.streamguard.report.AnomalyReport;
 import io.streamguard.report.Evaluation;
 import io.streamguard.report.GroundTruth;
 import io.streamguard.report.ReportJson;
+import io.streamguard.spec.Arguments;
+import io.streamguard.spec.InvalidSettingException;
+import io.streamguard.spec.JobProtocol;
+import io.streamguard.spec.RunSpec;
+import io.streamguard.spec.Setting;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -43,21 +49,30 @@ public final class EvaluateJob {
             "  --top-k N          top-k cut (default: the number of anomalies)",
             "  --master URL       Spark master (default local[*])");
 
+    /** The top-k cut; 0 means the number of labelled anomalies. */
+    static final Setting<Integer> TOP_K = Setting.atLeast("top-k", "streamguard.topK", "N", "0", 0, "top-k cut");
+
+    private static final Set<String> OPTIONS = Set.of("dataset", "run-output", "split", "top-k",
+            RunSpec.OUTPUT.option(), RunSpec.GROUND_TRUTH.option(), RunSpec.SEED.option(),
+            RunSpec.CONTAMINATION.option(), RunSpec.NUM_TREES.option(), RunSpec.MAX_SAMPLES.option(),
+            RunSpec.MASTER.option());
+
     private EvaluateJob() {
     }
 
     public static void main(String[] args) {
         try {
-            Map<String, String> o = options(args);
-            Path output = Path.of(required(o, "output"));
-            if (!o.containsKey("dataset") && !(o.containsKey("run-output") && o.containsKey("ground-truth"))) {
+            Arguments o = arguments(args);
+            Path output = Path.of(o.required(RunSpec.OUTPUT, USAGE));
+            if (!o.single().containsKey("dataset")
+                    && !(o.single().containsKey("run-output") && o.single().containsKey(RunSpec.GROUND_TRUTH.option()))) {
                 throw StreamGuardException.badConfig("Give --dataset FILE.csv, or --run-output DIR with "
                         + "--ground-truth FILE.\n" + USAGE);
             }
             SparkSession spark = session(o);
             Evaluation evaluation;
             try {
-                evaluation = o.containsKey("dataset") ? dataset(spark, o) : groundTruth(spark, o);
+                evaluation = o.single().containsKey("dataset") ? dataset(spark, o) : groundTruth(spark, o);
             } finally {
                 spark.stop();
             }
@@ -67,20 +82,23 @@ public final class EvaluateJob {
             Files.move(tmp, output.resolve(Evaluation.FILE), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
             System.out.println(new String(evaluation.toBytes(), StandardCharsets.UTF_8));
+        } catch (InvalidSettingException e) {
+            System.err.println(JobProtocol.errorLine(e.getMessage()));
+            System.exit(JobProtocol.EXIT_BAD_CONFIG);
         } catch (StreamGuardException e) {
-            System.err.println("STREAMGUARD ERROR: " + e.getMessage());
+            System.err.println(JobProtocol.errorLine(e.getMessage()));
             System.exit(e.exitCode());
         } catch (Exception e) {
-            System.err.println("STREAMGUARD ERROR: the evaluation crashed: " + e);
+            System.err.println(JobProtocol.errorLine("the evaluation crashed: " + e));
             e.printStackTrace();
             System.exit(StreamGuardException.EXIT_INTERNAL);
         }
     }
 
-    static Evaluation dataset(SparkSession spark, Map<String, String> o) throws IOException {
-        Path file = Path.of(o.get("dataset"));
-        Double trainFraction = split(o.getOrDefault("split", "0.7"));
-        long seed = Long.parseLong(o.getOrDefault("seed", "42"));
+    static Evaluation dataset(SparkSession spark, Arguments o) throws IOException {
+        Path file = Path.of(o.single().get("dataset"));
+        Double trainFraction = split(o.single().getOrDefault("split", "0.7"));
+        long seed = o.get(RunSpec.SEED);
         IsolationForestDetector.Params params = params(o, seed);
         List<double[]> rows = readCsv(file);
         int width = rows.get(0).length;
@@ -115,17 +133,17 @@ public final class EvaluateJob {
                 labels[i] = scored.get(i).getInt(1);
             }
             Metrics.Result m = Metrics.compute(scores, labels, fitted.threshold(),
-                    Integer.parseInt(o.getOrDefault("top-k", "0")));
+                    o.get(TOP_K));
             return Evaluations.of("dataset", file.toString(), trainFraction, m, parameters(params), null);
     }
 
-    static Evaluation groundTruth(SparkSession spark, Map<String, String> o) throws IOException {
-        Path runOutput = Path.of(o.get("run-output"));
+    static Evaluation groundTruth(SparkSession spark, Arguments o) throws IOException {
+        Path runOutput = Path.of(o.single().get("run-output"));
         AnomalyReport report;
         try (InputStream in = Files.newInputStream(runOutput.resolve(ReportJson.REPORT_FILE))) {
             report = ReportJson.read(in);
         }
-        GroundTruth truth = GroundTruth.read(Path.of(o.get("ground-truth")));
+        GroundTruth truth = GroundTruth.read(Path.of(o.get(RunSpec.GROUND_TRUTH)));
             List<Row> rows = spark.read().parquet(runOutput.resolve(StreamGuardPipeline.TRAINING_DATA).toString())
                     .select("user", IsolationForestDetector.SCORE).collectAsList();
             List<String> users = new ArrayList<>();
@@ -141,7 +159,7 @@ public final class EvaluateJob {
             parameters.put("contamination", m.contamination());
             parameters.put("seed", m.seed());
             return Evaluations.ofGroundTruth(users, scores, truth, m.threshold(),
-                    Integer.parseInt(o.getOrDefault("top-k", "0")), parameters);
+                    o.get(TOP_K), parameters);
     }
 
     static List<double[]> readCsv(Path file) throws IOException {
@@ -217,10 +235,9 @@ public final class EvaluateJob {
                 + value + "'.");
     }
 
-    private static IsolationForestDetector.Params params(Map<String, String> o, long seed) {
-        return new IsolationForestDetector.Params(Integer.parseInt(o.getOrDefault("num-trees", "100")),
-                Integer.parseInt(o.getOrDefault("max-samples", "256")),
-                Double.parseDouble(o.getOrDefault("contamination", "0.1")), seed);
+    private static IsolationForestDetector.Params params(Arguments o, long seed) {
+        return new IsolationForestDetector.Params(o.get(RunSpec.NUM_TREES), o.get(RunSpec.MAX_SAMPLES),
+                o.get(RunSpec.CONTAMINATION), seed);
     }
 
     private static Map<String, Object> parameters(IsolationForestDetector.Params p) {
@@ -232,27 +249,25 @@ public final class EvaluateJob {
         return m;
     }
 
-    private static SparkSession session(Map<String, String> o) {
+    private static SparkSession session(Arguments o) {
+        String master = o.get(RunSpec.MASTER);
         return io.streamguard.pipeline.LocalSpark.builder("StreamGuard evaluate",
-                o.getOrDefault("master", "local[*]"), Map.of("spark.sql.shuffle.partitions", "2")).getOrCreate();
+                master == null ? "local[*]" : master, Map.of("spark.sql.shuffle.partitions", "2")).getOrCreate();
     }
 
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw StreamGuardException.badConfig("Unexpected argument '" + args[i] + "'.\n" + USAGE);
-            }
-            o.put(args[i].substring(2), args[++i]);
+    /**
+     * The command line, every value checked before Spark starts; the settings it shares with a run are
+     * {@link RunSpec}'s, read by the same parser.
+     *
+     * @throws InvalidSettingException naming the option and what it accepts (exit code 2)
+     */
+    static Arguments arguments(String[] args) {
+        Arguments o = Arguments.parse(args, OPTIONS, Set.of(), USAGE);
+        for (Setting<?> setting : List.of(RunSpec.SEED, RunSpec.NUM_TREES, RunSpec.MAX_SAMPLES,
+                RunSpec.CONTAMINATION, RunSpec.MASTER, RunSpec.GROUND_TRUTH, TOP_K)) {
+            o.get(setting);
         }
+        split(o.single().getOrDefault("split", "0.7"));
         return o;
-    }
-
-    private static String required(Map<String, String> o, String name) {
-        String v = o.get(name);
-        if (v == null) {
-            throw StreamGuardException.badConfig("Missing --" + name + ".\n" + USAGE);
-        }
-        return v;
     }
 }

@@ -7,6 +7,7 @@ import io.streamguard.pipeline.SparkTestSession;
 import io.streamguard.pipeline.StreamGuardException;
 import io.streamguard.report.Evaluation;
 import io.streamguard.report.GroundTruth;
+import io.streamguard.spec.Arguments;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ class EvaluateJobTest {
 
     @Test
     void mammographyHeldOut() throws Exception {
-        Evaluation e = EvaluateJob.dataset(SparkTestSession.get(), Map.of("dataset", odds("mammography")));
+        Evaluation e = EvaluateJob.dataset(SparkTestSession.get(),
+                new Arguments(Map.of("dataset", odds("mammography")), Map.of()));
         System.out.printf("mammography 70/30 held out: AUROC %.4f, AUPRC %.4f%n", e.auroc(), e.auprc());
         assertThat(e.trainFraction()).isEqualTo(0.7);
         assertThat(e.rows()).isEqualTo(3_355);          // 30 % of 11,183
@@ -34,7 +36,8 @@ class EvaluateJobTest {
 
     @Test
     void shuttleHeldOut() throws Exception {
-        Evaluation e = EvaluateJob.dataset(SparkTestSession.get(), Map.of("dataset", odds("shuttle")));
+        Evaluation e = EvaluateJob.dataset(SparkTestSession.get(),
+                new Arguments(Map.of("dataset", odds("shuttle")), Map.of()));
         System.out.printf("shuttle 70/30 held out: AUROC %.4f, AUPRC %.4f%n", e.auroc(), e.auprc());
         assertThat(e.auroc()).isGreaterThanOrEqualTo(0.99);
     }
@@ -42,7 +45,7 @@ class EvaluateJobTest {
     @Test
     void trainAndScoreAllUsesEveryRow() throws Exception {
         Evaluation e = EvaluateJob.dataset(SparkTestSession.get(),
-                Map.of("dataset", odds("mammography"), "split", "all"));
+                new Arguments(Map.of("dataset", odds("mammography"), "split", "all"), Map.of()));
         assertThat(e.trainFraction()).isNull();
         assertThat(e.rows()).isEqualTo(11_183);
         assertThat(e.anomalies()).isEqualTo(260);

@@ -1,16 +1,16 @@
 package io.streamguard.plugin.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamguard.plugin.Console;
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.broker.EmbeddedKafkaBroker;
 import io.streamguard.plugin.fork.JavaProcess;
 import io.streamguard.plugin.fork.SparkJvmOptions;
+import io.streamguard.plugin.launch.EmbeddedDataset;
+import io.streamguard.plugin.launch.SparkApplicationClasspath;
 import io.streamguard.plugin.resolve.ClasspathResolver;
-import io.streamguard.plugin.run.SparkApplicationClasspath;
-import io.streamguard.plugin.run.StreamGuardRunner;
 import io.streamguard.plugin.seed.SyntheticEvents;
 import io.streamguard.plugin.seed.TopicSeeder;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,7 +111,7 @@ public final class BenchmarkRunner {
             if (!needsBroker) {
                 jmh = fork(request, classpath, null, out);
             } else if (request.embedded()) {
-                StreamGuardRunner brokerSide = new StreamGuardRunner(resolver, versions, console);
+                EmbeddedDataset brokerSide = new EmbeddedDataset(resolver, versions, console);
                 try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerSide.brokerClasspath(),
                         request.workDirectory().resolve("bench-broker"), Map.of(), console)) {
                     prepareTopics(broker.bootstrapServers(), request.topicSizes(), true);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
 import io.streamguard.plugin.broker.EmbeddedKafkaBroker;
-import io.streamguard.plugin.run.StreamGuardRunner;
+import io.streamguard.plugin.launch.StreamGuardRunner;
 import io.streamguard.plugin.seed.SyntheticEvents;
 import io.streamguard.plugin.seed.TopicSeeder;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ class BenchmarkTopicsTest {
     static void startBroker() {
         StreamGuardRunner streamGuard = new StreamGuardRunner(StandaloneResolver.create(), PluginVersions.load(),
                 StandaloneResolver.console());
-        broker = EmbeddedKafkaBroker.start(streamGuard.brokerClasspath(),
+        broker = EmbeddedKafkaBroker.start(streamGuard.embeddedDataset().brokerClasspath(),
                 Path.of("target", "benchmark-topics-broker").toAbsolutePath(), Map.of(), StandaloneResolver.console());
         runner = new BenchmarkRunner(StandaloneResolver.create(), PluginVersions.load(), StandaloneResolver.console());
     }

@@ -1,4 +1,4 @@
-package io.streamguard.plugin.run;
+package io.streamguard.plugin.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,7 +44,7 @@ class ForkLifecycleTest {
 
     @Test
     void theEmbeddedBrokerExitsWhenItsParentIsKilled() throws Exception {
-        assertForkExitsWhenParentIsKilled("broker", runner.brokerClasspath());
+        assertForkExitsWhenParentIsKilled("broker", runner.embeddedDataset().brokerClasspath());
     }
 
     @Test
@@ -58,7 +58,7 @@ class ForkLifecycleTest {
         Files.writeString(out.resolve("anomaly_report.json"), "the previous run's report");
         List<String> args = hangingJobArgs(temp);
         long started = System.nanoTime();
-        assertThatThrownBy(() -> runner.forkSparkMain(StreamGuardRunner.JOB_MAIN_CLASS, "streamguard-job",
+        assertThatThrownBy(() -> runner.launcher().forkSparkMain(StreamGuardRunner.JOB_MAIN_CLASS, "streamguard-job",
                 runner.jobClasspath(), args, List.of(), 1_000, temp.resolve("work"),
                 Secrets.stdinBlock(java.util.Map.of(), java.util.Map.of(), List.of()), Duration.ofSeconds(20), out))
                 .isInstanceOf(JobFailedException.class)

@@ -1,4 +1,4 @@
-package io.streamguard.plugin.run;
+package io.streamguard.plugin.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,14 +12,13 @@ import io.streamguard.report.AnomalyReport;
 import io.streamguard.report.Evaluation;
 import io.streamguard.report.GroundTruth;
 import io.streamguard.report.Violation;
+import io.streamguard.spec.RunSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -46,9 +45,9 @@ class RunAndVerifyTest {
     @BeforeAll
     static void runTheJobOnce() {
         output = BASE.resolve("out").toAbsolutePath();
-        RunRequest request = new RunRequest(null, "security-events", 5_000, "newest", null, output, "local[2]",
-                Map.of(), Duration.ofSeconds(30), 0.1, 100, 42, 10, List.of("-Xmx1g"), 20_000,
-                BASE.resolve("work").toAbsolutePath());
+        RunRequest request = RunRequest.builder().set(RunSpec.MAX_EVENTS, 5_000L).outputDirectory(output)
+                .set(RunSpec.MASTER, "local[2]").jvmArgs(List.of("-Xmx1g")).embeddedEvents(20_000)
+                .workDirectory(BASE.resolve("work").toAbsolutePath()).build();
         outcome = new StreamGuardRunner(StandaloneResolver.create(), PluginVersions.load(),
                 StandaloneResolver.console()).run(request);
     }

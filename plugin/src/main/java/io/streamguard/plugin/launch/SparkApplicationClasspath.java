@@ -1,4 +1,4 @@
-package io.streamguard.plugin.run;
+package io.streamguard.plugin.launch;
 
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.resolve.ClasspathResolver;

@@ -1,4 +1,4 @@
-package io.streamguard.plugin.run;
+package io.streamguard.plugin.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

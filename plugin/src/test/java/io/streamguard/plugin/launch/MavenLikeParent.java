@@ -1,4 +1,4 @@
-package io.streamguard.plugin.run;
+package io.streamguard.plugin.launch;
 
 import io.streamguard.plugin.StandaloneResolver;
 import io.streamguard.plugin.broker.EmbeddedKafkaBroker;

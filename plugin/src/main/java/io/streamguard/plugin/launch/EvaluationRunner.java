@@ -1,4 +1,4 @@
-package io.streamguard.plugin.run;
+package io.streamguard.plugin.launch;
 
 import io.streamguard.report.Evaluation;
 import java.io.IOException;
@@ -42,7 +42,7 @@ public final class EvaluationRunner {
                 "--num-trees", Integer.toString(r.numTrees()), "--top-k", Integer.toString(r.topK()),
                 "--master", r.master()));
         try {
-            runner.forkSparkMain(MAIN_CLASS, "streamguard-evaluate", runner.jobClasspath(), args, r.jvmArgs(), 0,
+            runner.launcher().forkSparkMain(MAIN_CLASS, "streamguard-evaluate", runner.jobClasspath(), args, r.jvmArgs(), 0,
                     r.workDirectory());
             try (InputStream in = Files.newInputStream(r.outputDirectory().resolve(Evaluation.FILE))) {
                 return Evaluation.read(in);

@@ -1,8 +1,8 @@
-package io.streamguard.plugin.run;
+package io.streamguard.plugin.launch;
 
 import io.streamguard.plugin.Console;
-import io.streamguard.report.GroundTruth;
 import io.streamguard.report.AnomalyReport;
+import io.streamguard.report.GroundTruth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

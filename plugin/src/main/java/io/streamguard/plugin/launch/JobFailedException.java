@@ -1,15 +1,12 @@
-package io.streamguard.plugin.run;
+package io.streamguard.plugin.launch;
 
-import java.util.List;
+import io.streamguard.spec.JobProtocol;
 
 /** The forked job exited with a non-zero code. */
 public final class JobFailedException extends RuntimeException {
 
-    /** Exit codes the job uses for problems the user can fix (see StreamGuardException in the pipeline). */
-    private static final List<Integer> USER_ERRORS = List.of(2, 3, 4, 5, JobFailedException.TIMED_OUT);
-
     /** Not an exit code of the job: it was stopped at its deadline (streamguard.timeout), like timeout(1). */
-    public static final int TIMED_OUT = 124;
+    public static final int TIMED_OUT = JobProtocol.EXIT_TIMED_OUT;
 
     private final int exitCode;
 
@@ -24,6 +21,6 @@ public final class JobFailedException extends RuntimeException {
 
     /** True when the configuration, the broker, the topic or the data is at fault rather than StreamGuard. */
     public boolean isUserError() {
-        return USER_ERRORS.contains(exitCode);
+        return JobProtocol.isUserError(exitCode);
     }
 }

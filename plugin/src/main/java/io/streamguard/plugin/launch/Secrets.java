@@ -1,7 +1,7 @@
-package io.streamguard.plugin.run;
+package io.streamguard.plugin.launch;
 
-import io.streamguard.pipeline.JobConfig;
 import io.streamguard.pipeline.Redaction;
+import io.streamguard.spec.JobProtocol;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -124,6 +124,6 @@ public final class Secrets {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return text + JobConfig.END_OF_SECRETS + "\n";
+        return text + JobProtocol.END_OF_SECRETS + "\n";
     }
 }
