@@ -1,6 +1,6 @@
 package io.streamguard.it;
 
-import io.streamguard.plugin.seed.SyntheticEvents;
+import io.streamguard.plugin.embedded.SyntheticEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -2,7 +2,7 @@ package io.streamguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamguard.plugin.seed.SyntheticEvents;
+import io.streamguard.plugin.embedded.SyntheticEvents;
 import io.streamguard.report.AnomalyReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
-import io.streamguard.plugin.broker.EmbeddedKafkaBroker;
+import io.streamguard.plugin.embedded.EmbeddedKafkaBroker;
 import io.streamguard.plugin.launch.StreamGuardRunner;
 import java.io.IOException;
 import java.net.URISyntaxException;

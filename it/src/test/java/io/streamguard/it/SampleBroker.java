@@ -1,6 +1,6 @@
 package io.streamguard.it;
 
-import io.streamguard.plugin.seed.SyntheticEvents;
+import io.streamguard.plugin.embedded.SyntheticEvents;
 import java.util.List;
 import java.util.Map;
 

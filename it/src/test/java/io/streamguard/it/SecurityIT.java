@@ -3,9 +3,9 @@ package io.streamguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamguard.plugin.broker.EmbeddedKafkaBroker;
+import io.streamguard.plugin.embedded.EmbeddedKafkaBroker;
 import io.streamguard.plugin.launch.JobFailedException;
-import io.streamguard.plugin.seed.SyntheticEvents;
+import io.streamguard.plugin.embedded.SyntheticEvents;
 import io.streamguard.report.AnomalyReport;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.streamguard.pipeline;
 
+import io.streamguard.spec.Redaction;
+import io.streamguard.spec.SecretsBlock;
 import io.streamguard.pipeline.plan.Take;
 import io.streamguard.pipeline.source.KafkaSliceSource;
 import io.streamguard.spec.Arguments;
@@ -127,7 +129,11 @@ public record JobConfig(
             if (!secrets.equals("stdin")) {
                 throw StreamGuardException.badConfig("--secrets accepts only 'stdin'; was '" + secrets + "'.");
             }
-            readSecrets(stdin, kafka, spark);
+            SecretsBlock block = SecretsBlock.read(stdin);
+            kafka.putAll(block.kafka());
+            spark.putAll(block.spark());
+            // Set here, before anything reads them.
+            block.system().forEach(System::setProperty);
         }
         String exitWithParent = single.get(EXIT_WITH_PARENT);
         if (exitWithParent != null && !exitWithParent.equals("true") && !exitWithParent.equals("false")) {
@@ -159,39 +165,6 @@ public record JobConfig(
                 spec.get(RunSpec.SEED), spec.get(RunSpec.REPORT_TOP_N), spec.get(RunSpec.MAX_RECORD_BYTES),
                 spec.get(RunSpec.MAX_QUARANTINE_BYTES), spec.get(RunSpec.GROUND_TRUTH), spark,
                 "true".equals(exitWithParent));
-    }
-
-    /**
-     * Reads the secrets block: Kafka client properties ({@code kafka.}), Spark settings ({@code spark.}) and JVM
-     * system properties ({@code system.}, set here, before anything reads them). Values are never echoed.
-     */
-    private static void readSecrets(java.io.InputStream stdin, Map<String, String> kafka, Map<String, String> spark) {
-        StringBuilder block = new StringBuilder();
-        try {
-            java.io.BufferedReader reader = new java.io.BufferedReader(
-                    new java.io.InputStreamReader(stdin, java.nio.charset.StandardCharsets.UTF_8));
-            String line;
-            while ((line = reader.readLine()) != null && !line.equals(END_OF_SECRETS)) {
-                block.append(line).append('\n');
-            }
-            java.util.Properties props = new java.util.Properties();
-            props.load(new java.io.StringReader(block.toString()));
-            for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
-                String value = props.getProperty(key);
-                if (key.startsWith("kafka.") && key.length() > 6) {
-                    kafka.put(key.substring(6), value);
-                } else if (key.startsWith("spark.")) {
-                    spark.put(key, value);
-                } else if (key.startsWith("system.") && key.length() > 7) {
-                    System.setProperty(key.substring(7), value);
-                } else {
-                    throw StreamGuardException.badConfig("--secrets stdin: '" + key + "' starts with neither kafka., "
-                            + "spark. nor system.");
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw StreamGuardException.badConfig("--secrets stdin: cannot read standard input: " + e.getMessage());
-        }
     }
 
     /** {@code read_committed} unless the Kafka properties ask for {@code read_uncommitted}. */

@@ -1,5 +1,6 @@
 package io.streamguard.pipeline;
 
+import io.streamguard.spec.ParentWatch;
 import io.streamguard.report.AnomalyReport;
 import io.streamguard.spec.JobProtocol;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.streamguard.plugin;
 
-import io.streamguard.plugin.resolve.ClasspathResolver;
+import io.streamguard.plugin.launch.ClasspathResolver;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.maven.repository.internal.MavenRepositorySystemUtils;

@@ -1,8 +1,6 @@
 package io.streamguard.plugin.launch;
 
 import io.streamguard.plugin.Console;
-import io.streamguard.plugin.fork.JavaProcess;
-import io.streamguard.plugin.fork.SparkJvmOptions;
 import io.streamguard.spec.JobProtocol;
 import io.streamguard.spec.JvmPolicy;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.streamguard.plugin.launch;
 
-import io.streamguard.pipeline.Redaction;
-import io.streamguard.spec.JobProtocol;
+import io.streamguard.spec.Redaction;
+import io.streamguard.spec.SecretsBlock;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -111,19 +111,11 @@ public final class Secrets {
      */
     static String stdinBlock(Map<String, String> kafkaProperties, Map<String, String> secretSparkConf,
                              List<String> secretJvmArgs) {
-        Properties props = new Properties();
-        kafkaProperties.forEach((k, v) -> props.setProperty("kafka." + k, v));
-        props.putAll(secretSparkConf);
+        Map<String, String> system = new TreeMap<>();
         for (String arg : secretJvmArgs) {
             int eq = arg.indexOf('=');
-            props.setProperty("system." + arg.substring(2, eq), arg.substring(eq + 1));
+            system.put(arg.substring(2, eq), arg.substring(eq + 1));
         }
-        StringWriter text = new StringWriter();
-        try {
-            props.store(text, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return text + JobProtocol.END_OF_SECRETS + "\n";
+        return new SecretsBlock(kafkaProperties, secretSparkConf, system).text();
     }
 }

@@ -1,7 +1,6 @@
 package io.streamguard.plugin.launch;
 
 import io.streamguard.plugin.PluginVersions;
-import io.streamguard.plugin.resolve.ClasspathResolver;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

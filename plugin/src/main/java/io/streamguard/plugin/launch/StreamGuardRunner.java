@@ -1,8 +1,8 @@
 package io.streamguard.plugin.launch;
 
+import io.streamguard.plugin.embedded.EmbeddedDataset;
 import io.streamguard.plugin.Console;
 import io.streamguard.plugin.PluginVersions;
-import io.streamguard.plugin.resolve.ClasspathResolver;
 import io.streamguard.report.AnomalyReport;
 import io.streamguard.report.GroundTruth;
 import io.streamguard.report.ReportJson;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
-import io.streamguard.plugin.broker.EmbeddedKafkaBroker;
+import io.streamguard.plugin.embedded.EmbeddedKafkaBroker;
 import io.streamguard.plugin.launch.StreamGuardRunner;
-import io.streamguard.plugin.seed.SyntheticEvents;
-import io.streamguard.plugin.seed.TopicSeeder;
+import io.streamguard.plugin.embedded.SyntheticEvents;
+import io.streamguard.plugin.embedded.TopicSeeder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

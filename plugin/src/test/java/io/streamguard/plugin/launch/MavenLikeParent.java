@@ -1,8 +1,7 @@
 package io.streamguard.plugin.launch;
 
 import io.streamguard.plugin.StandaloneResolver;
-import io.streamguard.plugin.broker.EmbeddedKafkaBroker;
-import io.streamguard.plugin.fork.JavaProcess;
+import io.streamguard.plugin.embedded.EmbeddedKafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.streamguard.plugin.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamguard.pipeline.JobConfig;
+import io.streamguard.spec.SecretsBlock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,12 +46,15 @@ class SecretsTest {
     void theStdinBlockCarriesEverySecretKindToTheJob() {
         String block = Secrets.stdinBlock(Map.of("sasl.jaas.config", "jaas with password=\"hunter2\"\nsecond line"),
                 Map.of("spark.ssl.keyPassword", "hunter3"), List.of("-Dstreamguard.secrets.test.password=hunter4"));
-        JobConfig c = JobConfig.parse(new String[] {"--bootstrap-servers", "b:1", "--output", "o", "--secrets", "stdin"},
-                new ByteArrayInputStream((block + "the pipe stays open after the block\n").getBytes(StandardCharsets.UTF_8)));
-        assertThat(c.kafkaProperties()).containsExactly(
+        ByteArrayInputStream stdin = new ByteArrayInputStream(
+                (block + "the pipe stays open after the block\n").getBytes(StandardCharsets.UTF_8));
+        SecretsBlock read = SecretsBlock.read(stdin);
+        assertThat(read.kafka()).containsExactly(
                 Map.entry("sasl.jaas.config", "jaas with password=\"hunter2\"\nsecond line"));
-        assertThat(c.sparkConf()).containsExactly(Map.entry("spark.ssl.keyPassword", "hunter3"));
-        assertThat(System.getProperty("streamguard.secrets.test.password")).isEqualTo("hunter4");
+        assertThat(read.spark()).containsExactly(Map.entry("spark.ssl.keyPassword", "hunter3"));
+        assertThat(read.system()).containsExactly(Map.entry("streamguard.secrets.test.password", "hunter4"));
+        assertThat(new String(stdin.readAllBytes(), StandardCharsets.UTF_8))
+                .as("what follows the block is left for the parent watch").isEqualTo("the pipe stays open after the block\n");
     }
 
     @Test

@@ -1,0 +1,302 @@
+package io.streamguard.plugin.embedded;
+
+import io.streamguard.plugin.Console;
+import io.streamguard.plugin.launch.JavaProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * A real Apache Kafka broker (KRaft, broker and controller in one process) in its own JVM on loopback, with its
+ * data under a directory of the build. Kafka 4 runs on Scala 2.13 and cannot share a classpath with Spark (2.12),
+ * hence the separate process. Close it to stop it; it also stops with the JVM that started it, even when that JVM is
+ * killed with -9 (it watches its standard input, a pipe from that JVM).
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    /** Maximum time from start to a broker that answers Admin requests. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path directory;
+    private final int port;
+    private final int saslPort;
+    private final JavaProcess.Started process;
+    private final Path log;
+
+    private EmbeddedKafkaBroker(Path directory, int port, int saslPort, JavaProcess.Started process, Path log) {
+        this.directory = directory;
+        this.port = port;
+        this.saslPort = saslPort;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Formats a fresh storage directory under {@code directory} and starts a broker on free loopback ports.
+     *
+     * @param classpath {@code kafka_2.13} with its runtime dependencies and an SLF4J binding
+     * @param extraConfig broker properties added to (or replacing) the defaults
+     */
+    public static EmbeddedKafkaBroker start(List<Path> classpath, Path directory, Map<String, String> extraConfig,
+                                            Console console) {
+        return start(classpath, directory, extraConfig, Map.of(), console);
+    }
+
+    /**
+     * Like {@link #start(List, Path, Map, Console)}, plus a SASL/PLAIN listener (see {@link #saslBootstrapServers()})
+     * that accepts the given users and passwords, for testing clients that authenticate.
+     */
+    public static EmbeddedKafkaBroker start(List<Path> classpath, Path directory, Map<String, String> extraConfig,
+                                            Map<String, String> saslPlainUsers, Console console) {
+        try {
+            deleteRecursively(directory);
+            Files.createDirectories(directory);
+            int[] ports = freePorts(saslPlainUsers.isEmpty() ? 2 : 3);
+            int port = ports[0];
+            int controllerPort = ports[1];
+            int saslPort = saslPlainUsers.isEmpty() ? -1 : ports[2];
+            Path config = directory.resolve("server.properties");
+            Properties props = new Properties();
+            props.put("process.roles", "broker,controller");
+            props.put("node.id", "1");
+            props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            props.put("controller.listener.names", "CONTROLLER");
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("log.dirs", directory.resolve("data").toString());
+            props.put("num.partitions", "4");
+            props.put("offsets.topic.replication.factor", "1");
+            props.put("transaction.state.log.replication.factor", "1");
+            props.put("transaction.state.log.min.isr", "1");
+            props.put("share.coordinator.state.topic.replication.factor", "1");
+            props.put("share.coordinator.state.topic.min.isr", "1");
+            props.put("group.initial.rebalance.delay.ms", "0");
+            props.put("auto.create.topics.enable", "false");
+            if (saslPort > 0) {
+                props.put("listeners", props.get("listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+                props.put("advertised.listeners",
+                        props.get("advertised.listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+                props.put("listener.security.protocol.map",
+                        props.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+                props.put("sasl.enabled.mechanisms", "PLAIN");
+                StringBuilder jaas = new StringBuilder(
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required");
+                saslPlainUsers.forEach((user, password) ->
+                        jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+                props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+            }
+            // Synthetic events carry historical timestamps: time-based retention must not delete them.
+            props.put("log.retention.ms", "-1");
+            props.putAll(extraConfig);
+            try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+                props.store(out, "StreamGuard embedded broker");
+            }
+            Path log4j = directory.resolve("log4j2.properties");
+            Files.writeString(log4j, String.join("\n",
+                    "rootLogger.level = warn",
+                    "rootLogger.appenderRef.out.ref = out",
+                    "appender.out.type = Console",
+                    "appender.out.name = out",
+                    "appender.out.layout.type = PatternLayout",
+                    "appender.out.layout.pattern = [%d] %p %m (%c)%n",
+                    "logger.kafka.name = kafka.server.KafkaRaftServer",
+                    "logger.kafka.level = info", ""), StandardCharsets.UTF_8);
+            List<String> jvm = List.of("-Xmx512m", "-Xms128m", "-XX:+UseSerialGC",
+                    "-Dlog4j2.configurationFile=" + log4j.toUri(), "-Djava.awt.headless=true");
+
+            long started = System.nanoTime();
+            JavaProcess.Result format = new JavaProcess(jvm, classpath, "kafka.tools.StorageTool",
+                    List.of("format", "-c", config.toString(), "-t", Uuid.randomUuid().toString(), "--standalone"),
+                    Map.of(), directory).run("kafka-storage-format", line -> console.debug("[kafka-format] " + line));
+            if (format.exitCode() != 0) {
+                throw new IllegalStateException("Formatting the embedded broker's storage failed (exit "
+                        + format.exitCode() + "):\n" + String.join("\n", format.lastLines()));
+            }
+            Path log = directory.resolve("broker.log");
+            // Exits by itself when this JVM is gone (kill -9 of Maven), not only through the shutdown hook.
+            JavaProcess.Started process = new JavaProcess(jvm, classpath, "kafka.Kafka", List.of(config.toString()),
+                    Map.of(), directory).exitingWithParent().start("kafka-broker", log);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(directory, port, saslPort, process, log);
+            broker.awaitReady();
+            console.info(String.format("Embedded Kafka broker %s ready at %s in %.1f s (data in %s)",
+                    brokerVersion(classpath), broker.bootstrapServers(), (System.nanoTime() - started) / 1e9,
+                    directory));
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the embedded broker in " + directory, e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** The SASL/PLAIN listener, when the broker was started with users. */
+    public String saslBootstrapServers() {
+        if (saslPort < 0) {
+            throw new IllegalStateException("this broker was started without a SASL listener");
+        }
+        return "127.0.0.1:" + saslPort;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Creates {@code topic} with {@code partitions} partitions (replication factor 1) if it does not exist. */
+    public void createTopic(String topic, int partitions, Map<String, String> config) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(config)))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + topic, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the embedded broker did not create topic " + topic + " within 30 s", e);
+        }
+    }
+
+    /** Kills the broker at once, as a crash would (for fault tests). */
+    public void kill() {
+        process.process().destroyForcibly();
+        try {
+            process.process().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        return Admin.create(p);
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.process().isAlive()) {
+                throw new IllegalStateException("The embedded Kafka broker exited with code "
+                        + process.process().exitValue() + " during start-up. Its log (" + log + ") ends with:\n"
+                        + tail(log));
+            }
+            if (!acceptsConnections()) {
+                sleep(100);
+                continue;
+            }
+            try (Admin admin = admin()) {
+                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("interrupted while waiting for the embedded broker", e);
+            }
+            sleep(200);
+        }
+        close();
+        throw new IllegalStateException("The embedded Kafka broker did not become ready within "
+                + READY_TIMEOUT.toSeconds() + " s (last error: " + last + "). Its log (" + log + ") ends with:\n"
+                + tail(log));
+    }
+
+    /** A TCP probe first, so the Admin client does not log a warning for every attempt before the port opens. */
+    private boolean acceptsConnections() {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        process.stop(15);
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String brokerVersion(List<Path> classpath) {
+        return classpath.stream().map(p -> p.getFileName().toString())
+                .filter(n -> n.startsWith("kafka_2.13-")).findFirst()
+                .map(n -> n.substring("kafka_2.13-".length(), n.length() - ".jar".length())).orElse("");
+    }
+
+    /** Distinct free loopback ports: all sockets stay open until every port is known (one at a time, the OS may
+     * hand out the same port twice). */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
+        }
+        for (Path p : paths) {
+            Files.deleteIfExists(p);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.streamguard.plugin.mojo;
+
+import io.streamguard.plugin.PluginVersions;
+import io.streamguard.plugin.launch.JobFailedException;
+import io.streamguard.plugin.launch.StreamGuardRunner;
+import io.streamguard.plugin.launch.ClasspathResolver;
+import java.io.File;
+import java.util.List;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.repository.RemoteRepository;
+
+/**
+ * What the goals that fork a JVM share besides {@code skip} and the output directory: the work directory, extra JVM
+ * options, and the
+ * Maven Resolver access that finds the forks' classpaths at run time.
+ */
+abstract class AbstractForkingMojo extends AbstractStreamGuardMojo {
+
+    /** Scratch space of the forked JVMs and the embedded broker's data. */
+    @Parameter(property = "streamguard.workDirectory", defaultValue = "${project.build.directory}/streamguard-work")
+    File workDirectory;
+
+    /** Extra options of the forked JVM, e.g. {@code -Xmx4g}. */
+    @Parameter(property = "streamguard.jvmArgs")
+    List<String> jvmArgs;
+
+    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true, required = true)
+    RepositorySystemSession repositorySession;
+
+    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true, required = true)
+    List<RemoteRepository> remoteRepositories;
+
+    private final RepositorySystem repositorySystem;
+
+    AbstractForkingMojo(RepositorySystem repositorySystem) {
+        this.repositorySystem = repositorySystem;
+    }
+
+    ClasspathResolver resolver() {
+        return new ClasspathResolver(repositorySystem, repositorySession, remoteRepositories);
+    }
+
+    StreamGuardRunner runner() {
+        return new StreamGuardRunner(resolver(), PluginVersions.load(), new MavenConsole(getLog()));
+    }
+
+    List<String> jvmArgs() {
+        return jvmArgs == null ? List.of() : jvmArgs;
+    }
+
+    /**
+     * A job that failed on bad configuration, an unreachable broker, a missing topic or too little data fails the
+     * build ({@link MojoFailureException}); anything else is an error of StreamGuard ({@link MojoExecutionException}).
+     */
+    static Exception toMojoException(JobFailedException e) {
+        return e.isUserError() ? new MojoFailureException(e.getMessage(), e)
+                : new MojoExecutionException(e.getMessage(), e);
+    }
+
+    static void rethrow(JobFailedException e) throws MojoExecutionException, MojoFailureException {
+        Exception mapped = toMojoException(e);
+        if (mapped instanceof MojoFailureException failure) {
+            throw failure;
+        }
+        throw (MojoExecutionException) mapped;
+    }
+}
