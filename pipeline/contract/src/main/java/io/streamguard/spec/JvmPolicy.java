@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The job's runtime policy: its log configuration and the JIT and GC options that suit a run of a given size. The
  * Maven plugin applies it to its forks; for {@code spark-submit}, {@link #main} prints the same options:
- * <pre>spark-submit --driver-java-options "$(java -cp streamguard-pipeline.jar io.streamguard.spec.JvmPolicy 10000)" ...</pre>
+ * <pre>spark-submit --driver-java-options "$(java -cp streamguard-pipeline-VERSION-app.jar io.streamguard.spec.JvmPolicy 10000)" ...</pre>
+ * (the app jar carries this contract module and the log configuration).
  */
 public final class JvmPolicy {
 
@@ -34,11 +35,11 @@ public final class JvmPolicy {
         return List.of("-XX:+UseParallelGC");
     }
 
-    /** The log configuration's location inside the pipeline jar (or classes directory). */
+    /** The log configuration's location inside the contract jar, the app jar, or a classes directory. */
     public static URL logConfig() {
         URL url = JvmPolicy.class.getClassLoader().getResource(LOG_CONFIG_RESOURCE);
         if (url == null) {
-            throw new IllegalStateException(LOG_CONFIG_RESOURCE + " is missing from the StreamGuard pipeline jar");
+            throw new IllegalStateException(LOG_CONFIG_RESOURCE + " is missing from the classpath (it ships in streamguard-contract and the app jar)");
         }
         return url;
     }

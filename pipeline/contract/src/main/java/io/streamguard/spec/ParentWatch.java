@@ -60,7 +60,7 @@ public final class ParentWatch {
     public static void main(String[] args) throws Throwable {
         if (args.length == 0) {
             System.err.println("Usage: ParentWatch MAIN_CLASS [ARGS...]");
-            System.exit(2);
+            System.exit(JobProtocol.EXIT_BAD_CONFIG);
         }
         exitWhenClosed(System.in, args[0]);
         Method main = Class.forName(args[0]).getMethod("main", String[].class);
