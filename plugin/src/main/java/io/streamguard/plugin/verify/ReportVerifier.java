@@ -16,6 +16,7 @@ import io.streamguard.report.ReportJson;
 import io.streamguard.report.Violation;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -240,9 +243,19 @@ public final class ReportVerifier {
         }
         violations.addAll(checkRunId(outputDirectory.resolve(Evaluation.FILE), runId,
                 in -> Evaluation.read(in).runId()));
+        violations.addAll(checkRunId(outputDirectory.resolve(CommitFiles.REPORT_PAGE), runId,
+                ReportVerifier::pageRunId));
         violations.addAll(checkRunId(outputDirectory.resolve(GroundTruth.FILE), runId,
                 in -> GroundTruth.read(in).runId()));
         return violations;
+    }
+
+    private static final Pattern PAGE_RUN_ID = Pattern.compile("<meta name=\"streamguard-run-id\" content=\"([^\"]*)\">");
+
+    /** The run id in the page's head; a page without one names no run. */
+    private static String pageRunId(InputStream in) throws IOException {
+        Matcher m = PAGE_RUN_ID.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        return m.find() ? m.group(1) : null;
     }
 
     /** How a file beside the report names the run it was committed with. */

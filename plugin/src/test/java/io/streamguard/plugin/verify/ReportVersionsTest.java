@@ -97,6 +97,17 @@ class ReportVersionsTest {
     }
 
     @Test
+    void aPageOfAnotherRunBesideTheReportIsCaught() throws IOException {
+        Files.writeString(temp.resolve("anomaly_report.html"),
+                "<html><head><meta name=\"streamguard-run-id\" content=\"run-0\">");
+        assertThat(ReportVerifier.checkCommit(temp, "run-1")).extracting(Violation::toString)
+                .containsExactly("anomaly_report.html/run_id: expected the report's run id run-1, found run-0");
+        Files.writeString(temp.resolve("anomaly_report.html"),
+                "<html><head><meta name=\"streamguard-run-id\" content=\"run-1\">");
+        assertThat(ReportVerifier.checkCommit(temp, "run-1")).isEmpty();
+    }
+
+    @Test
     void reasonsMustNameModelFeaturesMostDeviatingFirst() throws IOException {
         List<AnomalyReport.Reason> wrong = List.of(reasons().get(1), reasons().get(0),
                 new AnomalyReport.Reason("shoe_size", 44, 42, 1.0, "44 shoe size"));
