@@ -88,6 +88,10 @@ class ReportVersionsTest {
                 + "report version this plugin reads [1, 2] (a newer plugin may read newer reports), found 3");
         assertThat(v.checks()).filteredOn(c -> !c.name().equals(ReportVerifier.SCHEMA_CHECK))
                 .allMatch(c -> c.skipped() != null);
+        assertThat(v.checks()).as("the same test cases whether the report could be read or not")
+                .extracting(ReportVerifier.Check::name)
+                .containsExactlyElementsOf(verify(report(2, reasons())).checks().stream()
+                        .map(ReportVerifier.Check::name).toList());
         v3.put("schema_version", "2");
         assertThat(verify(v3).violations()).extracting(Violation::toString).singleElement().asString()
                 .endsWith("found \"2\"");
