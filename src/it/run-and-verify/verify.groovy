@@ -11,6 +11,18 @@ assert report.events_available == 50000
 assert report.malformed_events == 0
 assert report.offset_ranges.size() == 4
 assert report.top_anomalies.size() == 10
+assert report.schema_version == 2
+assert report.top_anomalies.every { !it.reasons.isEmpty() && it.reasons.every { r -> r.text.contains('median') } }
+
+// The page beside the report belongs to the same run; verify-report's result is there for CI, all checks passed.
+def page = new File(out, 'anomaly_report.html').text
+assert page.contains("<meta name=\"streamguard-run-id\" content=\"${report.run.run_id}\">")
+def junit = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new File(out, 'verify-report.xml')).documentElement
+assert junit.getAttribute('name') == 'streamguard.verify-report'
+assert junit.getAttribute('failures') == '0' && junit.getAttribute('errors') == '0'
+assert junit.getElementsByTagName('testcase').length == 15
+assert junit.getElementsByTagName('failure').length == 0
 
 def truth = new groovy.json.JsonSlurper().parse(new File(out, 'ground_truth.json'))
 def planted = truth.anomalous_users*.user as Set

@@ -6,9 +6,12 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.streamguard.pipeline.detect.IsolationForestDetector;
+import io.streamguard.pipeline.explain.FeatureDeviations;
 import io.streamguard.pipeline.features.UserFeatures;
 import io.streamguard.pipeline.output.OutputCommitter;
 import io.streamguard.pipeline.output.QuarantineWriter;
+import io.streamguard.pipeline.output.ReportPage;
+import io.streamguard.pipeline.output.ScoreHistogram;
 import io.streamguard.pipeline.plan.KafkaTopicInspector;
 import io.streamguard.pipeline.plan.OffsetPlan;
 import io.streamguard.pipeline.plan.OffsetPlanner;
@@ -19,17 +22,20 @@ import io.streamguard.pipeline.source.KafkaSliceSource;
 import io.streamguard.pipeline.source.ReadFailures;
 import io.streamguard.pipeline.evaluate.Evaluations;
 import io.streamguard.report.AnomalyReport;
+import io.streamguard.report.CommitFiles;
 import io.streamguard.report.Evaluation;
 import io.streamguard.report.GroundTruth;
 import io.streamguard.report.ReportJson;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -40,7 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One run: plan offsets, read and parse the slice, compute features, score users, and commit Parquet, quarantine
  * and report together. Spark actions are few and deliberate: one to read and count, one to count users, the
- * forest's own, one summary, one top-N, and the writes.
+ * forest's own, one summary (counts, score histogram, feature medians), one for the features' deviations from their
+ * medians, one top-N, and the writes.
  */
 public final class StreamGuardPipeline {
 
@@ -101,10 +108,13 @@ public final class StreamGuardPipeline {
     private record Featured(Dataset<Row> features, long users, long ms) {
     }
 
-    /** The forest's scores (cached), the counts and the top of the ranking. */
+    /** The forest's scores (cached), the counts, their distribution and the top of the ranking with reasons. */
     private record Scored(IsolationForestDetector.Result result, Dataset<Row> scores, long users, long anomalous,
-                          List<AnomalyReport.TopAnomaly> top, long ms) {
+                          ScoreHistogram histogram, List<AnomalyReport.TopAnomaly> top, long ms) {
     }
+
+    /** Reasons given for each of the top users: its most deviating features. */
+    static final int REASONS_PER_USER = 3;
 
     /** Plans the slice; nothing in range is the user's to fix. Sets the shuffle partitions for its size. */
     private static Planned plan(SparkSession spark, JobConfig config, Stopwatch clock) {
@@ -174,18 +184,34 @@ public final class StreamGuardPipeline {
         return new Featured(features, users, featuresMs);
     }
 
-    /** Fits the forest and scores every user; one summary action and one top-N. */
+    /**
+     * Fits the forest and scores every user; one summary action (counts, histogram, feature medians), one for the
+     * deviations from the medians, and one top-N.
+     */
     private static Scored score(JobConfig config, Featured featured, Stopwatch clock) {
         IsolationForestDetector.Params params = new IsolationForestDetector.Params(
                 config.numTrees(), config.maxSamples(), config.contamination(), config.seed());
         IsolationForestDetector.Result result = IsolationForestDetector.fitAndScore(
                 featured.features(), UserFeatures.FEATURE_COLUMNS, params, featured.users());
         Dataset<Row> scores = result.scored().persist(StorageLevel.MEMORY_AND_DISK());
-        Row summary = scores.agg(count(lit(1)), sum(col(IsolationForestDetector.LABEL))).first();
+        List<String> features = UserFeatures.FEATURE_COLUMNS;
+        List<Column> summaryColumns = new ArrayList<>();
+        summaryColumns.add(sum(col(IsolationForestDetector.LABEL)));
+        summaryColumns.addAll(ScoreHistogram.binColumns(col(IsolationForestDetector.SCORE)));
+        summaryColumns.addAll(FeatureDeviations.medianColumns(features));
+        Row summary = scores.agg(count(lit(1)), summaryColumns.toArray(new Column[0])).first();
         long totalUsers = summary.getLong(0);
         long anomalous = summary.isNullAt(1) ? 0 : summary.getLong(1);
-        List<AnomalyReport.TopAnomaly> top = topAnomalies(scores, config.reportTopN());
-        return new Scored(result, scores, totalUsers, anomalous, top, clock.lap());
+        ScoreHistogram histogram = ScoreHistogram.of(summary, 2);
+        int firstMedian = 2 + ScoreHistogram.BINS;
+        double[] medians = new double[features.size()];
+        for (int i = 0; i < medians.length; i++) {
+            medians[i] = summary.getDouble(firstMedian + i);
+        }
+        FeatureDeviations.Population population = config.reportTopN() == 0 ? null
+                : FeatureDeviations.population(scores, features, medians);
+        List<AnomalyReport.TopAnomaly> top = topAnomalies(scores, config.reportTopN(), population);
+        return new Scored(result, scores, totalUsers, anomalous, histogram, top, clock.lap());
     }
 
     /**
@@ -234,12 +260,15 @@ public final class StreamGuardPipeline {
                 new AnomalyReport.Timings(planned.ms(), read.ms(), featured.ms(), scored.ms(), writeMs,
                         (System.nanoTime() - run.jobStartNanos()) / 1_000_000),
                 scored.top());
+        try (OutputStream out = committer.fileSystem().create(committer.staged(CommitFiles.REPORT_PAGE), true)) {
+            out.write(ReportPage.render(report, scored.histogram()).getBytes(StandardCharsets.UTF_8));
+        }
         try (OutputStream out = committer.fileSystem().create(committer.staged(ReportJson.REPORT_FILE), true)) {
             out.write(ReportJson.toBytes(report));
         }
         // Listed even when this run has none: a stale evaluation must not sit beside a new report.
-        committer.commit(List.of(TRAINING_DATA, QUARANTINE, GroundTruth.FILE, Evaluation.FILE),
-                ReportJson.REPORT_FILE);
+        committer.commit(List.of(TRAINING_DATA, QUARANTINE, GroundTruth.FILE, Evaluation.FILE,
+                CommitFiles.REPORT_PAGE), ReportJson.REPORT_FILE);
         read.parsed().unpersist();
         featured.features().unpersist();
         scored.scores().unpersist();
@@ -288,16 +317,24 @@ public final class StreamGuardPipeline {
         }
     }
 
-    private static List<AnomalyReport.TopAnomaly> topAnomalies(Dataset<Row> scored, int n) {
+    /** The {@code n} highest scores (ties by user), each with the features that set the user apart most. */
+    private static List<AnomalyReport.TopAnomaly> topAnomalies(Dataset<Row> scored, int n,
+                                                               FeatureDeviations.Population population) {
         if (n == 0) {
             return List.of();
         }
+        List<Column> columns = new ArrayList<>(List.of(col("user"), col(IsolationForestDetector.SCORE),
+                col("total_events"), col("avg_threat_score")));
+        population.features().forEach(f -> columns.add(col(f)));
         List<AnomalyReport.TopAnomaly> top = new ArrayList<>();
         for (Row r : scored.orderBy(col(IsolationForestDetector.SCORE).desc(), col("user").asc())
-                .select(col("user"), col(IsolationForestDetector.SCORE), col("total_events"), col("avg_threat_score"))
-                .limit(n).collectAsList()) {
+                .select(columns.toArray(new Column[0])).limit(n).collectAsList()) {
+            double[] values = new double[population.features().size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = r.getDouble(4 + i);
+            }
             top.add(new AnomalyReport.TopAnomaly(r.getString(0), r.getDouble(1), (long) r.getDouble(2),
-                    r.getDouble(3)));
+                    r.getDouble(3), population.reasons(values, REASONS_PER_USER)));
         }
         return top;
     }

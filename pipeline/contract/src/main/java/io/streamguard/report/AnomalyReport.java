@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * {@code anomaly_report.json}: what one run read, found and how long it took. Keeps the predecessor's fields
  * ({@code total_users}, {@code anomalous_users}, {@code anomaly_rate}, {@code top_anomalies}) so existing consumers
- * keep working. Its JSON Schema is {@link ReportJson#SCHEMA_RESOURCE}; change both together and bump
- * {@link #SCHEMA_VERSION}.
+ * keep working. Its JSON Schema is {@link ReportJson#schema(int)} of {@link #SCHEMA_VERSION}; change both together
+ * and bump the version, keeping the old schema as its own resource so that {@code verify-report} still reads reports
+ * of every version in {@link #SUPPORTED_VERSIONS}.
  *
  * <p>This package has no Spark imports: the Maven plugin reads and checks reports with it.
  */
@@ -34,7 +35,11 @@ public record AnomalyReport(
         @JsonProperty("timings_ms") Timings timingsMs,
         @JsonProperty("top_anomalies") List<TopAnomaly> topAnomalies) {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** Version 2 added {@link TopAnomaly#reasons()}. */
+    public static final int SCHEMA_VERSION = 2;
+
+    /** Versions {@code verify-report} reads, each checked against its own schema. */
+    public static final List<Integer> SUPPORTED_VERSIONS = List.of(1, 2);
 
     /** A report without {@code quarantine} (as written before the quarantine was capped). */
     public AnomalyReport(int schemaVersion, Run run, long eventsAvailable, long eventsPlanned, long eventsRead,
@@ -122,11 +127,38 @@ public record AnomalyReport(
             @JsonProperty("total") long total) {
     }
 
-    @JsonPropertyOrder({"user", "anomaly_score", "total_events", "avg_threat_score"})
+    /**
+     * One of the top users, with (from schema version 2) the features that set it apart most from the population.
+     *
+     * @param reasons null in version 1 reports; from version 2 always present, most deviating first
+     */
+    @JsonPropertyOrder({"user", "anomaly_score", "total_events", "avg_threat_score", "reasons"})
     public record TopAnomaly(
             @JsonProperty("user") String user,
             @JsonProperty("anomaly_score") double anomalyScore,
             @JsonProperty("total_events") long totalEvents,
-            @JsonProperty("avg_threat_score") double avgThreatScore) {
+            @JsonProperty("avg_threat_score") double avgThreatScore,
+            @JsonProperty("reasons") @JsonInclude(JsonInclude.Include.NON_NULL) List<Reason> reasons) {
+
+        /** An entry of a version 1 report: no reasons. */
+        public TopAnomaly(String user, double anomalyScore, long totalEvents, double avgThreatScore) {
+            this(user, anomalyScore, totalEvents, avgThreatScore, null);
+        }
+    }
+
+    /**
+     * Why a user stands out: one feature against the whole population of the run.
+     *
+     * @param robustZ {@code (value - median) / (1.4826 * MAD)}; when the MAD is 0 (most users share one value),
+     *     {@code (value - median) / (1.2533 * mean absolute deviation)}; 0 when every user has the same value
+     * @param text the same in an analyst's words, e.g. "412 failed events, 38x the median (11)"
+     */
+    @JsonPropertyOrder({"feature", "value", "median", "robust_z", "text"})
+    public record Reason(
+            @JsonProperty("feature") String feature,
+            @JsonProperty("value") double value,
+            @JsonProperty("median") double median,
+            @JsonProperty("robust_z") double robustZ,
+            @JsonProperty("text") String text) {
     }
 }

@@ -10,6 +10,11 @@ public final class CommitFiles {
     public static final String JOURNAL = ".streamguard-commit";
     /** Inside every committed directory item: the id of the run that wrote it (the report's {@code run.run_id}). */
     public static final String RUN_ID_MARKER = "_RUN_ID";
+    /**
+     * The report for a person, committed with {@code anomaly_report.json}: self-contained HTML that names its run in
+     * {@code <meta name="streamguard-run-id">}.
+     */
+    public static final String REPORT_PAGE = "anomaly_report.html";
 
     private CommitFiles() {
     }

@@ -1,13 +1,14 @@
 package io.streamguard.report;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The rules of a report that no JSON Schema can express: counts that must add up, a rate that must equal its
  * ratio, scores inside [0, 1] and in descending order. Run it after schema validation (it assumes the fields are
- * present and typed).
+ * present and typed). The rules come in named groups ({@link #checkGroups}) so that CI can list each as a check.
  */
 public final class ReportInvariants {
 
@@ -17,12 +18,42 @@ public final class ReportInvariants {
     private ReportInvariants() {
     }
 
+    /** The names of the groups of {@link #checkGroups}, in order. */
+    public static final List<String> GROUPS = List.of("schema_version", "counts", "quarantine", "offset_ranges",
+            "model", "top_anomalies", "reasons", "timings");
+
+    /** Every rule's violations, in the order of {@link #checkGroups}. */
     public static List<Violation> check(AnomalyReport r) {
         List<Violation> v = new ArrayList<>();
-        if (r.schemaVersion() != AnomalyReport.SCHEMA_VERSION) {
-            v.add(new Violation("/schema_version", Integer.toString(AnomalyReport.SCHEMA_VERSION),
+        checkGroups(r).values().forEach(v::addAll);
+        return v;
+    }
+
+    /** The rules by group, in the order of {@link #GROUPS}; every group is present, empty when it holds. */
+    public static Map<String, List<Violation>> checkGroups(AnomalyReport r) {
+        Map<String, List<Violation>> groups = new LinkedHashMap<>();
+        groups.put("schema_version", schemaVersion(r));
+        groups.put("counts", counts(r));
+        groups.put("quarantine", quarantine(r));
+        groups.put("offset_ranges", offsetRanges(r));
+        groups.put("model", model(r));
+        groups.put("top_anomalies", topAnomalies(r));
+        groups.put("reasons", reasons(r));
+        groups.put("timings", timings(r));
+        return groups;
+    }
+
+    private static List<Violation> schemaVersion(AnomalyReport r) {
+        List<Violation> v = new ArrayList<>();
+        if (!AnomalyReport.SUPPORTED_VERSIONS.contains(r.schemaVersion())) {
+            v.add(new Violation("/schema_version", "a supported version " + AnomalyReport.SUPPORTED_VERSIONS,
                     Integer.toString(r.schemaVersion())));
         }
+        return v;
+    }
+
+    private static List<Violation> counts(AnomalyReport r) {
+        List<Violation> v = new ArrayList<>();
         if (r.anomalousUsers() > r.totalUsers()) {
             v.add(new Violation("/anomalous_users", "<= total_users (" + r.totalUsers() + ")",
                     Long.toString(r.anomalousUsers())));
@@ -53,6 +84,11 @@ public final class ReportInvariants {
                         + r.malformedEvents() + ")", "a sum of " + sum));
             }
         }
+        return v;
+    }
+
+    private static List<Violation> quarantine(AnomalyReport r) {
+        List<Violation> v = new ArrayList<>();
         AnomalyReport.Quarantine q = r.quarantine();
         if (q != null) {
             if (q.records() > r.malformedEvents()) {
@@ -68,6 +104,11 @@ public final class ReportInvariants {
                         Long.toString(q.bytes())));
             }
         }
+        return v;
+    }
+
+    private static List<Violation> offsetRanges(AnomalyReport r) {
+        List<Violation> v = new ArrayList<>();
         if (r.offsetRanges() != null) {
             long planned = 0;
             for (int i = 0; i < r.offsetRanges().size(); i++) {
@@ -83,9 +124,19 @@ public final class ReportInvariants {
                         + ") offsets", planned + " offsets"));
             }
         }
+        return v;
+    }
+
+    private static List<Violation> model(AnomalyReport r) {
+        List<Violation> v = new ArrayList<>();
         if (r.model() != null && !inUnitInterval(r.model().threshold())) {
             v.add(new Violation("/model/threshold", "a score in [0, 1]", Double.toString(r.model().threshold())));
         }
+        return v;
+    }
+
+    private static List<Violation> topAnomalies(AnomalyReport r) {
+        List<Violation> v = new ArrayList<>();
         List<AnomalyReport.TopAnomaly> top = r.topAnomalies();
         if (top != null) {
             if (top.size() > r.totalUsers()) {
@@ -110,6 +161,51 @@ public final class ReportInvariants {
                 }
             }
         }
+        return v;
+    }
+
+    /**
+     * From version 2 every top entry explains itself: its reasons name features of the model, most deviating first.
+     * Version 1 entries have none.
+     */
+    private static List<Violation> reasons(AnomalyReport r) {
+        List<Violation> v = new ArrayList<>();
+        List<AnomalyReport.TopAnomaly> top = r.topAnomalies();
+        if (top == null || !AnomalyReport.SUPPORTED_VERSIONS.contains(r.schemaVersion())) {
+            return v; // an unknown version is the schema_version group's violation
+        }
+        for (int i = 0; i < top.size(); i++) {
+            List<AnomalyReport.Reason> reasons = top.get(i).reasons();
+            String at = "/top_anomalies/" + i + "/reasons";
+            if (r.schemaVersion() == 1) {
+                if (reasons != null) {
+                    v.add(new Violation(at, "no reasons in a version 1 report", reasons.size() + " reasons"));
+                }
+                continue;
+            }
+            if (reasons == null) {
+                v.add(new Violation(at, "the reasons of the entry (schema_version " + r.schemaVersion() + ")",
+                        "nothing"));
+                continue;
+            }
+            for (int j = 0; j < reasons.size(); j++) {
+                AnomalyReport.Reason reason = reasons.get(j);
+                if (r.model() != null && r.model().features() != null
+                        && !r.model().features().contains(reason.feature())) {
+                    v.add(new Violation(at + "/" + j + "/feature", "one of model.features", reason.feature()));
+                }
+                if (j > 0 && Math.abs(reason.robustZ()) > Math.abs(reasons.get(j - 1).robustZ()) + EPSILON) {
+                    v.add(new Violation(at + "/" + j + "/robust_z", "|robust_z| <= the previous reason's ("
+                            + Math.abs(reasons.get(j - 1).robustZ()) + "): most deviating first",
+                            Double.toString(reason.robustZ())));
+                }
+            }
+        }
+        return v;
+    }
+
+    private static List<Violation> timings(AnomalyReport r) {
+        List<Violation> v = new ArrayList<>();
         if (r.timingsMs() != null) {
             AnomalyReport.Timings t = r.timingsMs();
             long stages = t.plan() + t.read() + t.features() + t.train() + t.write();

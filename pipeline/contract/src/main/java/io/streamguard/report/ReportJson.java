@@ -10,8 +10,8 @@ import java.io.UncheckedIOException;
 /** Reads and writes {@link AnomalyReport} as JSON; one configuration for the job and the plugin. */
 public final class ReportJson {
 
-    /** Classpath location of the report's JSON Schema (draft 2020-12). */
-    public static final String SCHEMA_RESOURCE = "/io/streamguard/report/anomaly_report.schema.json";
+    /** Classpath location of the current version's JSON Schema (draft 2020-12). */
+    public static final String SCHEMA_RESOURCE = schemaResource(AnomalyReport.SCHEMA_VERSION);
 
     /** The report's file name inside the output directory. */
     public static final String REPORT_FILE = "anomaly_report.json";
@@ -49,11 +49,29 @@ public final class ReportJson {
         return MAPPER.readValue(json, AnomalyReport.class);
     }
 
-    /** The shipped JSON Schema as a stream; the caller closes it. */
+    /** Classpath location of the JSON Schema of reports of {@code schemaVersion}: one resource per version. */
+    public static String schemaResource(int schemaVersion) {
+        return "/io/streamguard/report/anomaly_report.v" + schemaVersion + ".schema.json";
+    }
+
+    /** The shipped JSON Schema of the current version as a stream; the caller closes it. */
     public static InputStream schema() {
-        InputStream in = ReportJson.class.getResourceAsStream(SCHEMA_RESOURCE);
+        return schema(AnomalyReport.SCHEMA_VERSION);
+    }
+
+    /**
+     * The shipped JSON Schema of a version in {@link AnomalyReport#SUPPORTED_VERSIONS} as a stream; the caller
+     * closes it.
+     */
+    public static InputStream schema(int schemaVersion) {
+        if (!AnomalyReport.SUPPORTED_VERSIONS.contains(schemaVersion)) {
+            throw new IllegalArgumentException("no JSON Schema for report version " + schemaVersion + "; versions: "
+                    + AnomalyReport.SUPPORTED_VERSIONS);
+        }
+        String resource = schemaResource(schemaVersion);
+        InputStream in = ReportJson.class.getResourceAsStream(resource);
         if (in == null) {
-            throw new IllegalStateException("JSON Schema " + SCHEMA_RESOURCE + " is missing from the classpath");
+            throw new IllegalStateException("JSON Schema " + resource + " is missing from the classpath");
         }
         return in;
     }

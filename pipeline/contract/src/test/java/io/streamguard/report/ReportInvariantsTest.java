@@ -36,12 +36,12 @@ class ReportInvariantsTest {
     @Test
     void eachBrokenInvariantIsNamedWithExpectedAndActual() {
         AnomalyReport r = valid();
-        AnomalyReport broken = new AnomalyReport(2, r.run(), 500, 1000, 1200, 1300, Map.of("not_json", 5L),
+        AnomalyReport broken = new AnomalyReport(3, r.run(), 500, 1000, 1200, 1300, Map.of("not_json", 5L),
                 r.offsetRanges(), 20, 25, 0.5, r.model(), new AnomalyReport.Timings(10, 20, 30, 40, 50, 60),
                 List.of(new AnomalyReport.TopAnomaly("a", 0.5, 1, 0.1), new AnomalyReport.TopAnomaly("b", 0.9, 1, 1.5),
                         new AnomalyReport.TopAnomaly("c", -0.1, 1, 0.1)));
         assertThat(ReportInvariants.check(broken)).extracting(Violation::toString).containsExactly(
-                "/schema_version: expected 1, found 2",
+                "/schema_version: expected a supported version [1, 2], found 3",
                 "/anomalous_users: expected <= total_users (20), found 25",
                 "/anomaly_rate: expected anomalous_users / total_users = 25/20 = 1.25, found 0.5",
                 "/malformed_events: expected <= events_read (1200), found 1300",
@@ -95,6 +95,36 @@ class ReportInvariantsTest {
     }
 
     @Test
+    void versionTwoEntriesGiveTheirReasonsAndVersionOneEntriesNone() throws IOException {
+        AnomalyReport r = valid();
+        List<AnomalyReport.Reason> reasons = List.of(
+                new AnomalyReport.Reason("total_events", 80, 20, 4.5, "80 events, 4.0x the median (20)"));
+        AnomalyReport v2 = new AnomalyReport(2, r.run(), 5000, 1000, 1000, 2, r.malformedByReason(),
+                r.offsetRanges(), 20, 2, 0.1, r.model(), r.timingsMs(),
+                List.of(new AnomalyReport.TopAnomaly("mallory", 0.71, 80, 0.6, reasons),
+                        new AnomalyReport.TopAnomaly("trent", 0.65, 40, 0.2, List.of())));
+        assertThat(ReportInvariants.check(v2)).isEmpty();
+        assertThat(new String(ReportJson.toBytes(v2))).contains("\"reasons\" : [ {", "\"robust_z\" : 4.5",
+                "\"reasons\" : [ ]");
+        assertThat(ReportJson.read(ReportJson.toBytes(v2))).isEqualTo(v2);
+        assertThat(new String(ReportJson.toBytes(r))).as("version 1 entries have no reasons field")
+                .doesNotContain("reasons");
+
+        AnomalyReport v2WithoutReasons = new AnomalyReport(2, r.run(), 5000, 1000, 1000, 2, r.malformedByReason(),
+                r.offsetRanges(), 20, 2, 0.1, r.model(), r.timingsMs(), r.topAnomalies());
+        assertThat(ReportInvariants.checkGroups(v2WithoutReasons).get("reasons")).extracting(Violation::toString)
+                .containsExactly("/top_anomalies/0/reasons: expected the reasons of the entry (schema_version 2), "
+                        + "found nothing", "/top_anomalies/1/reasons: expected the reasons of the entry "
+                        + "(schema_version 2), found nothing");
+        AnomalyReport v1WithReasons = new AnomalyReport(1, r.run(), 5000, 1000, 1000, 2, r.malformedByReason(),
+                r.offsetRanges(), 20, 2, 0.1, r.model(), r.timingsMs(), v2.topAnomalies());
+        assertThat(ReportInvariants.check(v1WithReasons)).extracting(Violation::toString).containsExactly(
+                "/top_anomalies/0/reasons: expected no reasons in a version 1 report, found 1 reasons",
+                "/top_anomalies/1/reasons: expected no reasons in a version 1 report, found 0 reasons");
+        assertThat(ReportInvariants.checkGroups(v2).keySet()).containsExactlyElementsOf(ReportInvariants.GROUPS);
+    }
+
+    @Test
     void trainingDataMustHoldOneRowPerUser() {
         assertThat(ReportInvariants.checkTrainingRows(valid(), 20, Map.of("0", 18L, "1", 2L))).isEmpty();
         assertThat(ReportInvariants.checkTrainingRows(valid(), 19, Map.of("0", 18L, "1", 1L)))
@@ -104,14 +134,24 @@ class ReportInvariantsTest {
     }
 
     @Test
-    void theSchemaShipsWithTheReportClasses() throws IOException {
-        try (InputStream in = ReportJson.schema()) {
-            String schema = new String(in.readAllBytes());
-            assertThat(schema).contains("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"");
-            for (String field : List.of("total_users", "anomalous_users", "anomaly_rate", "top_anomalies",
-                    "offset_ranges", "malformed_events", "events_read", "timings_ms")) {
-                assertThat(schema).contains("\"" + field + "\"");
+    void theSchemaOfEachVersionShipsWithTheReportClasses() throws IOException {
+        for (int version : AnomalyReport.SUPPORTED_VERSIONS) {
+            try (InputStream in = ReportJson.schema(version)) {
+                String schema = new String(in.readAllBytes());
+                assertThat(schema).contains("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"",
+                        "\"schema_version\": {\"const\": " + version + "}");
+                for (String field : List.of("total_users", "anomalous_users", "anomaly_rate", "top_anomalies",
+                        "offset_ranges", "malformed_events", "events_read", "timings_ms")) {
+                    assertThat(schema).contains("\"" + field + "\"");
+                }
+                assertThat(schema.contains("\"robust_z\"")).as("version %d has reasons", version)
+                        .isEqualTo(version >= 2);
             }
         }
+        try (InputStream in = ReportJson.schema()) {
+            assertThat(new String(in.readAllBytes())).contains("\"const\": " + AnomalyReport.SCHEMA_VERSION + "}");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReportJson.schema(3))
+                .hasMessage("no JSON Schema for report version 3; versions: [1, 2]");
     }
 }

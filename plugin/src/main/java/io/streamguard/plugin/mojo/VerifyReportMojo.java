@@ -1,10 +1,13 @@
 package io.streamguard.plugin.mojo;
 
+import io.streamguard.plugin.verify.JUnitReport;
 import io.streamguard.plugin.verify.ReportVerifier;
 import io.streamguard.report.ReportJson;
 import io.streamguard.report.Violation;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -16,7 +19,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 /**
  * Fails the build when {@code anomaly_report.json} is missing, malformed, off its JSON Schema, breaks an invariant
  * (counts, rate, score range and order), disagrees with the Parquet training data beside it, or misses a threshold.
- * Every violation is listed with the field, the expected and the actual value. Runs in Maven's JVM without Spark.
+ * Every violation is listed with the field, the expected and the actual value, and the result is also written as JUnit
+ * XML ({@link #junitReport}) for CI to show, pass or fail. Runs in Maven's JVM without Spark.
  */
 @Mojo(name = "verify-report", aggregator = true, threadSafe = true, defaultPhase = LifecyclePhase.VERIFY)
 public class VerifyReportMojo extends AbstractStreamGuardMojo {
@@ -45,6 +49,14 @@ public class VerifyReportMojo extends AbstractStreamGuardMojo {
     @Parameter(property = "streamguard.minPrecisionAtK")
     Double minPrecisionAtK;
 
+    /**
+     * Where the result is written as JUnit XML (one test case per check, a failure per violation), also when the
+     * build fails: CI systems that read Surefire's reports list the violations as failed tests.
+     */
+    @Parameter(property = "streamguard.junitReport",
+            defaultValue = "${project.build.directory}/streamguard/verify-report.xml")
+    File junitReport;
+
     /** Fail the build on a violation; {@code false} only warns. */
     @Parameter(property = "streamguard.failOnViolation", defaultValue = "true")
     boolean failOnViolation;
@@ -58,13 +70,22 @@ public class VerifyReportMojo extends AbstractStreamGuardMojo {
         requireShare("streamguard.minAuroc", minAuroc);
         requireShare("streamguard.minPrecisionAtK", minPrecisionAtK);
         Path reportFile = report != null ? report.toPath() : outputDirectory.toPath().resolve(ReportJson.REPORT_FILE);
-        List<Violation> violations;
+        ReportVerifier.Verification verification;
         try {
-            violations = ReportVerifier.verify(reportFile,
+            verification = ReportVerifier.check(reportFile,
                     new ReportVerifier.Gates(minUsers, maxAnomalyRate, minEventsRead, minAuroc, minPrecisionAtK));
         } catch (RuntimeException e) {
             throw new MojoExecutionException("Could not verify " + reportFile + ": " + e.getMessage(), e);
         }
+        List<Violation> violations = verification.violations();
+        try {
+            JUnitReport.write(junitReport.toPath(), verification, Instant.now());
+        } catch (IOException | RuntimeException e) {
+            throw new MojoExecutionException("Could not write the JUnit report " + junitReport + ": " + e
+                    + ". Point streamguard.junitReport at a writable file." + (violations.isEmpty() ? ""
+                    : " The report had " + violations.size() + " violation(s): " + violations), e);
+        }
+        getLog().debug("Wrote the checks as JUnit XML to " + junitReport);
         if (violations.isEmpty()) {
             getLog().info("Report " + reportFile + " is valid: schema, invariants, training data and thresholds hold.");
             return;

@@ -16,6 +16,7 @@ import io.streamguard.report.ReportJson;
 import io.streamguard.report.Violation;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,13 +24,17 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Checks a finished run: the report against its shipped JSON Schema, then the invariants no schema can express,
- * then the Parquet training data beside it (files, columns, one row per user), then the user's thresholds. Every
- * violation is collected, none stops the others, except that a report which is missing, not JSON, or off-schema
- * is not read further.
+ * Checks a finished run: the report against the shipped JSON Schema of its {@code schema_version}, then the invariants
+ * no schema can express, then the Parquet training data beside it (files, columns, one row per user), then the user's
+ * thresholds. Every violation is collected, none stops the others, except that a report which is missing, not JSON,
+ * of an unknown version or off-schema is not read further. The checks are named ({@link Check}) so that CI can list
+ * each as a test case ({@link JUnitReport}).
  */
 public final class ReportVerifier {
 
@@ -45,26 +50,126 @@ public final class ReportVerifier {
         }
     }
 
+    /**
+     * One named check and what it found.
+     *
+     * @param skipped why the check did not run (its threshold is unset, or the report could not be read); null when
+     *     it ran
+     * @param nanos how long it took
+     */
+    public record Check(String name, List<Violation> violations, String skipped, long nanos) {
+
+        public boolean passed() {
+            return skipped == null && violations.isEmpty();
+        }
+    }
+
+    /** Every check of one verification, in the order they ran. */
+    public record Verification(Path report, List<Check> checks) {
+
+        /** All violations, check by check. */
+        public List<Violation> violations() {
+            List<Violation> all = new ArrayList<>();
+            checks.forEach(c -> all.addAll(c.violations()));
+            return all;
+        }
+    }
+
+    /** The check of the report file itself: present, JSON, a known version, and on that version's schema. */
+    public static final String SCHEMA_CHECK = "schema";
+
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonSchema SCHEMA = loadSchema();
+    private static final Map<Integer, JsonSchema> SCHEMAS = loadSchemas();
 
     private ReportVerifier() {
     }
 
-    private static JsonSchema loadSchema() {
-        try (InputStream in = ReportJson.schema()) {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot load the report's JSON Schema", e);
+    private static Map<Integer, JsonSchema> loadSchemas() {
+        Map<Integer, JsonSchema> schemas = new HashMap<>();
+        for (int version : AnomalyReport.SUPPORTED_VERSIONS) {
+            try (InputStream in = ReportJson.schema(version)) {
+                schemas.put(version, JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot load the JSON Schema of report version " + version, e);
+            }
         }
+        return Map.copyOf(schemas);
     }
 
+    /** All violations of {@link #check}, check by check. */
     public static List<Violation> verify(Path reportFile, Gates gates) {
-        List<Violation> violations = new ArrayList<>();
+        return check(reportFile, gates).violations();
+    }
+
+    /** Runs every check; when the report cannot be read, the checks after {@value #SCHEMA_CHECK} are skipped. */
+    public static Verification check(Path reportFile, Gates gates) {
+        List<Check> checks = new ArrayList<>();
+        long start = System.nanoTime();
+        List<Violation> schemaViolations = new ArrayList<>();
+        AnomalyReport report = readReport(reportFile, schemaViolations);
+        checks.add(new Check(SCHEMA_CHECK, schemaViolations, null, System.nanoTime() - start));
+        if (report == null) {
+            String why = "not run: the report did not pass the schema check";
+            for (String name : checkNamesAfterSchema()) {
+                checks.add(new Check(name, List.of(), why, 0));
+            }
+            return new Verification(reportFile, checks);
+        }
+        // The invariants take microseconds together: no time of their own.
+        for (Map.Entry<String, List<Violation>> group : ReportInvariants.checkGroups(report).entrySet()) {
+            checks.add(new Check("invariants." + group.getKey(), group.getValue(), null, 0));
+        }
+        Path dir = reportFile.toAbsolutePath().getParent();
+        checks.add(run("commit", () -> checkCommit(dir, report.run().runId())));
+        checks.add(run("training_data", () -> checkTrainingData(dir.resolve("training_data"), report)));
+        checks.add(run("threshold.minUsers", () -> report.totalUsers() < gates.minUsers()
+                ? List.of(new Violation("/total_users", ">= minUsers (" + gates.minUsers() + ")",
+                        Long.toString(report.totalUsers())))
+                : List.of()));
+        checks.add(gates.maxAnomalyRate() == null ? unset("threshold.maxAnomalyRate")
+                : run("threshold.maxAnomalyRate", () -> report.anomalyRate() > gates.maxAnomalyRate()
+                        ? List.of(new Violation("/anomaly_rate", "<= maxAnomalyRate (" + gates.maxAnomalyRate() + ")",
+                                Double.toString(report.anomalyRate())))
+                        : List.of()));
+        checks.add(gates.minEventsRead() == null ? unset("threshold.minEventsRead")
+                : run("threshold.minEventsRead", () -> report.eventsRead() < gates.minEventsRead()
+                        ? List.of(new Violation("/events_read", ">= minEventsRead (" + gates.minEventsRead() + ")",
+                                Long.toString(report.eventsRead())))
+                        : List.of()));
+        checks.add(gates.minAuroc() == null && gates.minPrecisionAtK() == null ? unset("quality")
+                : run("quality", () -> checkQuality(reportFile.resolveSibling(Evaluation.FILE), gates,
+                        report.run().runId())));
+        return new Verification(reportFile, checks);
+    }
+
+    /** The checks after the schema, by name, in order: what a report that cannot be read skips. */
+    private static List<String> checkNamesAfterSchema() {
+        List<String> names = new ArrayList<>();
+        ReportInvariants.GROUPS.forEach(g -> names.add("invariants." + g));
+        names.addAll(List.of("commit", "training_data", "threshold.minUsers", "threshold.maxAnomalyRate",
+                "threshold.minEventsRead", "quality"));
+        return names;
+    }
+
+    private static Check run(String name, Supplier<List<Violation>> check) {
+        long start = System.nanoTime();
+        List<Violation> violations = check.get();
+        return new Check(name, violations, null, System.nanoTime() - start);
+    }
+
+    private static Check unset(String name) {
+        return new Check(name, List.of(), "not run: no threshold set", 0);
+    }
+
+    /**
+     * The report, or null with the reasons in {@code violations}: missing, not JSON, of an unknown version, off the
+     * schema of its version.
+     */
+    private static AnomalyReport readReport(Path reportFile, List<Violation> violations) {
         if (!Files.isRegularFile(reportFile)) {
             violations.add(new Violation(reportFile.getFileName().toString(), "a report at " + reportFile,
                     "no such file (run 'mvn streamguard:run' first, or point streamguard.report at the report)"));
-            return violations;
+            return null;
         }
         byte[] bytes;
         JsonNode tree;
@@ -74,52 +179,41 @@ public final class ReportVerifier {
         } catch (JsonProcessingException e) {
             violations.add(new Violation("/", "well-formed JSON", "malformed JSON: " + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
-            return violations;
+            return null;
         } catch (IOException e) {
             violations.add(new Violation("/", "a readable file", e.toString()));
-            return violations;
+            return null;
         }
         if (tree == null || tree.isMissingNode()) {
             violations.add(new Violation("/", "a JSON object", "an empty file"));
-            return violations;
+            return null;
         }
-        List<ValidationMessage> schemaErrors = new ArrayList<>(SCHEMA.validate(tree));
+        JsonNode version = tree.path("schema_version");
+        JsonSchema schema = version.isInt() ? SCHEMAS.get(version.intValue()) : null;
+        if (schema == null) {
+            violations.add(new Violation("/schema_version", "a report version this plugin reads "
+                    + AnomalyReport.SUPPORTED_VERSIONS + " (a newer plugin may read newer reports)",
+                    version.isMissingNode() ? "nothing" : abbreviate(version.toString())));
+            return null;
+        }
+        List<ValidationMessage> schemaErrors = new ArrayList<>(schema.validate(tree));
         schemaErrors.sort(Comparator.comparing(m -> m.getInstanceLocation().toString()));
         for (ValidationMessage m : schemaErrors) {
             String location = m.getInstanceLocation().toString();
             JsonNode at = tree.at(pointer(location));
             violations.add(new Violation(pointer(location).isEmpty() ? "/" : pointer(location),
-                    "to satisfy the schema: " + m.getMessage(),
+                    "to satisfy the schema of version " + version.intValue() + ": " + m.getMessage(),
                     at.isMissingNode() ? "nothing" : abbreviate(at.toString())));
         }
         if (!violations.isEmpty()) {
-            return violations;
+            return null;
         }
-        AnomalyReport report;
         try {
-            report = ReportJson.read(bytes);
+            return ReportJson.read(bytes);
         } catch (IOException e) {
             violations.add(new Violation("/", "a report the job wrote", e.getMessage()));
-            return violations;
+            return null;
         }
-        violations.addAll(ReportInvariants.check(report));
-        violations.addAll(checkCommit(reportFile.getParent(), report.run().runId()));
-        violations.addAll(checkTrainingData(reportFile.getParent().resolve("training_data"), report));
-
-        if (report.totalUsers() < gates.minUsers()) {
-            violations.add(new Violation("/total_users", ">= minUsers (" + gates.minUsers() + ")",
-                    Long.toString(report.totalUsers())));
-        }
-        if (gates.maxAnomalyRate() != null && report.anomalyRate() > gates.maxAnomalyRate()) {
-            violations.add(new Violation("/anomaly_rate", "<= maxAnomalyRate (" + gates.maxAnomalyRate() + ")",
-                    Double.toString(report.anomalyRate())));
-        }
-        if (gates.minEventsRead() != null && report.eventsRead() < gates.minEventsRead()) {
-            violations.add(new Violation("/events_read", ">= minEventsRead (" + gates.minEventsRead() + ")",
-                    Long.toString(report.eventsRead())));
-        }
-        violations.addAll(checkQuality(reportFile.resolveSibling(Evaluation.FILE), gates, report.run().runId()));
-        return violations;
     }
 
     /**
@@ -149,9 +243,19 @@ public final class ReportVerifier {
         }
         violations.addAll(checkRunId(outputDirectory.resolve(Evaluation.FILE), runId,
                 in -> Evaluation.read(in).runId()));
+        violations.addAll(checkRunId(outputDirectory.resolve(CommitFiles.REPORT_PAGE), runId,
+                ReportVerifier::pageRunId));
         violations.addAll(checkRunId(outputDirectory.resolve(GroundTruth.FILE), runId,
                 in -> GroundTruth.read(in).runId()));
         return violations;
+    }
+
+    private static final Pattern PAGE_RUN_ID = Pattern.compile("<meta name=\"streamguard-run-id\" content=\"([^\"]*)\">");
+
+    /** The run id in the page's head; a page without one names no run. */
+    private static String pageRunId(InputStream in) throws IOException {
+        Matcher m = PAGE_RUN_ID.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        return m.find() ? m.group(1) : null;
     }
 
     /** How a file beside the report names the run it was committed with. */
@@ -185,9 +289,6 @@ public final class ReportVerifier {
      */
     static List<Violation> checkQuality(Path evaluationFile, Gates gates, String runId) {
         List<Violation> violations = new ArrayList<>();
-        if (gates.minAuroc() == null && gates.minPrecisionAtK() == null) {
-            return violations;
-        }
         if (!Files.isRegularFile(evaluationFile)) {
             violations.add(new Violation(Evaluation.FILE, "an evaluation beside the report for the quality gates "
                     + "(runs on the embedded broker write one; otherwise run streamguard:evaluate)", "no such file"));

@@ -73,6 +73,27 @@ class RunAndVerifyTest {
     }
 
     @Test
+    void theTopUsersComeWithReasonsAndThePageIsCommittedWithTheReport() throws IOException {
+        AnomalyReport r = outcome.report();
+        assertThat(r.schemaVersion()).isEqualTo(2);
+        for (AnomalyReport.TopAnomaly top : r.topAnomalies().subList(0, 5)) {
+            assertThat(top.reasons()).as("reasons of %s", top.user()).isNotEmpty().hasSizeLessThanOrEqualTo(3)
+                    .allSatisfy(reason -> {
+                        assertThat(r.model().features()).contains(reason.feature());
+                        assertThat(reason.robustZ()).isNotZero();
+                        assertThat(reason.text()).contains("median");
+                    });
+        }
+        String page = Files.readString(output.resolve(io.streamguard.report.CommitFiles.REPORT_PAGE));
+        assertThat(page).contains("<meta name=\"streamguard-run-id\" content=\"" + r.run().runId() + "\">",
+                "<code>" + r.topAnomalies().get(0).user() + "</code>", r.topAnomalies().get(0).reasons().get(0).text()
+                        .replace("&", "&amp;"), "<h2>Scores of all 50 users</h2>");
+        System.err.println("Reasons of the top 5:");
+        r.topAnomalies().subList(0, 5).forEach(t -> System.err.println("  " + t.user() + ": " + t.reasons().stream()
+                .map(AnomalyReport.Reason::text).collect(Collectors.joining("; "))));
+    }
+
+    @Test
     void theGroundTruthIsEvaluatedAndCommittedWithTheRun() throws IOException {
         io.streamguard.report.Evaluation e;
         try (var in = Files.newInputStream(output.resolve(io.streamguard.report.Evaluation.FILE))) {

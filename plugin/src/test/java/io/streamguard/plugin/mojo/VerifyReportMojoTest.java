@@ -1,6 +1,9 @@
 package io.streamguard.plugin.mojo;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
 
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoParameter;
@@ -20,6 +23,31 @@ class VerifyReportMojoTest {
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
                 .hasMessageContaining("1 violation(s) in ")
                 .hasMessageContaining("no such file (run 'mvn streamguard:run' first");
+    }
+
+    @Test
+    @InjectMojo(goal = "verify-report", pom = POM)
+    @MojoParameter(name = "report", value = "target/no-such-dir/anomaly_report.json")
+    @MojoParameter(name = "junitReport", value = "target/mojo-junit/verify-report.xml")
+    void aFailingGateStillWritesItsJUnitReport(VerifyReportMojo mojo) throws Exception {
+        Files.deleteIfExists(mojo.junitReport.toPath());
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class);
+        assertThat(Files.readString(mojo.junitReport.toPath()))
+                .contains("<testsuite name=\"streamguard.verify-report\" tests=\"15\" failures=\"1\" errors=\"0\" "
+                        + "skipped=\"14\"")
+                .contains("<testcase classname=\"streamguard.verify-report\" name=\"schema\"")
+                .contains("<failure message=\"anomaly_report.json: expected a report at ");
+    }
+
+    @Test
+    @InjectMojo(goal = "verify-report", pom = POM)
+    @MojoParameter(name = "report", value = "target/no-such-dir/anomaly_report.json")
+    @MojoParameter(name = "junitReport", value = "pom.xml/verify-report.xml")
+    void anUnwritableJUnitReportFailsTheBuildAndNamesIt(VerifyReportMojo mojo) {
+        assertThatThrownBy(mojo::execute).isInstanceOf(org.apache.maven.plugin.MojoExecutionException.class)
+                .hasMessageContaining("Could not write the JUnit report ")
+                .hasMessageContaining("Point streamguard.junitReport at a writable file.")
+                .hasMessageContaining("The report had 1 violation(s)");
     }
 
     @Test
