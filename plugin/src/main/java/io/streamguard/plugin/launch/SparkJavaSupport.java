@@ -10,7 +10,10 @@ import java.util.Optional;
  */
 public final class SparkJavaSupport {
 
-    /** The plugin and the job are compiled for Java 17; Spark 3.5 supports 8, 11 and 17. */
+    /**
+     * The plugin and the job are compiled for Java 17 (an older JDK cannot load this class, so it never sees one);
+     * Spark 3.5 supports 8, 11 and 17.
+     */
     public static final int SUPPORTED = 17;
 
     /**
@@ -37,10 +40,6 @@ public final class SparkJavaSupport {
                     + " \"getSubject is not supported\". Run Maven on Java " + SUPPORTED + ", e.g. JAVA_HOME=<a JDK "
                     + SUPPORTED + "> ./mvnw ... (on Debian: apt-get install openjdk-" + SUPPORTED
                     + "-jdk-headless, then JAVA_HOME=/usr/lib/jvm/java-" + SUPPORTED + "-openjdk-amd64).");
-        }
-        if (feature < SUPPORTED) {
-            return Optional.of("Maven runs on Java " + version + " (" + javaHome + "); StreamGuard needs Java "
-                    + SUPPORTED + ". Run Maven with JAVA_HOME set to a JDK " + SUPPORTED + ".");
         }
         return Optional.empty();
     }
