@@ -2,10 +2,12 @@ package io.streamguard.plugin.mojo;
 
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.launch.JobFailedException;
+import io.streamguard.plugin.launch.SparkJavaSupport;
 import io.streamguard.plugin.launch.StreamGuardRunner;
 import io.streamguard.plugin.launch.ClasspathResolver;
 import java.io.File;
 import java.util.List;
+import java.util.Optional;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -46,6 +48,22 @@ abstract class AbstractForkingMojo extends AbstractStreamGuardMojo {
 
     StreamGuardRunner runner() {
         return new StreamGuardRunner(resolver(), PluginVersions.load(), new MavenConsole(getLog()));
+    }
+
+    /**
+     * Fails before anything starts (broker, seeding, fork) when the JDK that runs Maven, which the Spark forks run
+     * on, cannot run Spark 3.5; warns when it is newer than the one Spark supports.
+     */
+    void requireSparkCapableJava() throws MojoFailureException {
+        requireSparkCapableJava(Runtime.version(), System.getProperty("java.home"));
+    }
+
+    void requireSparkCapableJava(Runtime.Version version, String javaHome) throws MojoFailureException {
+        Optional<String> problem = SparkJavaSupport.problem(version, javaHome);
+        if (problem.isPresent()) {
+            throw new MojoFailureException(problem.get());
+        }
+        SparkJavaSupport.warning(version, javaHome).ifPresent(getLog()::warn);
     }
 
     List<String> jvmArgs() {

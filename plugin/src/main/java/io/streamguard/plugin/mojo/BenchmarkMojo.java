@@ -111,6 +111,7 @@ public class BenchmarkMojo extends AbstractForkingMojo {
             return;
         }
         BenchmarkRequest request = validate();
+        requireSparkCapableJava();
         try {
             new BenchmarkRunner(resolver(), PluginVersions.load(), new MavenConsole(getLog())).run(request);
         } catch (RuntimeException e) {

@@ -67,6 +67,7 @@ public class EvaluateMojo extends AbstractForkingMojo {
             return;
         }
         EvaluationRunner.Request request = validate();
+        requireSparkCapableJava();
         try {
             Evaluation e = new EvaluationRunner(runner()).run(request);
             EvaluationRunner.summary(e, outputDirectory.toPath().resolve(Evaluation.FILE)).forEach(getLog()::info);

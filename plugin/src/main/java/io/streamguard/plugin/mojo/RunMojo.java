@@ -145,6 +145,7 @@ public class RunMojo extends AbstractForkingMojo {
             return;
         }
         RunRequest request = validate();
+        requireSparkCapableJava();
         try {
             RunSummary.lines(runner().run(request)).forEach(getLog()::info);
         } catch (JobFailedException e) {

@@ -40,6 +40,16 @@ class RunMojoTest {
 
     @Test
     @InjectMojo(goal = "run", pom = POM)
+    void aJdkThatSparkCannotRunOnFailsTheBuildNamingIt(RunMojo mojo) throws Exception {
+        mojo.requireSparkCapableJava(); // the JDK of this build, 17, runs Spark
+        assertThatThrownBy(() -> mojo.requireSparkCapableJava(Runtime.Version.parse("25.0.3+9-LTS"), "/opt/jdk-25"))
+                .isInstanceOf(MojoFailureException.class)
+                .hasMessageStartingWith("Maven runs on Java 25.0.3+9-LTS (/opt/jdk-25)")
+                .hasMessageContaining("Run Maven on Java 17");
+    }
+
+    @Test
+    @InjectMojo(goal = "run", pom = POM)
     @MojoParameter(name = "timeout", value = "90")
     void aTimeoutInSecondsIsAccepted(RunMojo mojo) throws Exception {
         assertThat(mojo.validate().timeout()).isEqualTo(java.time.Duration.ofSeconds(90));
