@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -64,12 +65,25 @@ public final class StreamGuardPipeline {
      *     Spark's start-up
      */
     public static AnomalyReport run(SparkSession spark, JobConfig config, long jobStartNanos) {
+        return run(() -> spark, config, jobStartNanos);
+    }
+
+    /**
+     * Like {@link #run(SparkSession, JobConfig, long)}, asking for the session only once the offsets are planned:
+     * the caller can start Spark (seconds) while the planner talks to the broker.
+     */
+    public static AnomalyReport run(Supplier<SparkSession> session, JobConfig config, long jobStartNanos) {
         Instant startedAt = Instant.now();
         String runId = UUID.randomUUID().toString();
         Stopwatch clock = new Stopwatch();
+        OffsetPlan plan = planOrFail(config);
+        long planMs = clock.lap();
+        SparkSession spark = session.get();
+        // Waiting for the session is start-up, counted in the total only.
+        clock.lap();
         try (OutputCommitter committer = OutputCommitter.begin(config.output(),
                 spark.sparkContext().hadoopConfiguration(), runId)) {
-            Planned planned = plan(spark, config, clock);
+            Planned planned = sized(spark, plan, planMs);
             Read read = read(spark, config, planned, startedAt, clock);
             Featured featured = features(read, planned, clock);
             Scored scored = score(config, featured, clock);
@@ -106,10 +120,9 @@ public final class StreamGuardPipeline {
                           List<AnomalyReport.TopAnomaly> top, long ms) {
     }
 
-    /** Plans the slice; nothing in range is the user's to fix. Sets the shuffle partitions for its size. */
-    private static Planned plan(SparkSession spark, JobConfig config, Stopwatch clock) {
+    /** Plans the slice; nothing in range is the user's to fix. */
+    private static OffsetPlan planOrFail(JobConfig config) {
         OffsetPlan plan = plan(config);
-        long planMs = clock.lap();
         LOG.info("Planned {} of {} available offsets of '{}' ({}, {}): {}", plan.plannedOffsets(),
                 plan.available(), config.topic(), config.modeDescription(), config.isolationLevel(), describe(plan));
         if (plan.plannedOffsets() == 0) {
@@ -118,6 +131,11 @@ public final class StreamGuardPipeline {
                             + " records in the requested range" + rangeText(config)
                             + ". Produce events first, or widen --start-from/--until.");
         }
+        return plan;
+    }
+
+    /** Sets the session's shuffle partitions for the planned slice's size. */
+    private static Planned sized(SparkSession spark, OffsetPlan plan, long planMs) {
         int shufflePartitions = shufflePartitions(plan.plannedOffsets());
         spark.conf().set("spark.sql.shuffle.partitions", shufflePartitions);
         // Scores must not depend on how AQE happened to merge partitions in this run.
@@ -159,10 +177,8 @@ public final class StreamGuardPipeline {
 
     /** Features per user; fewer than 2 users cannot be compared. */
     private static Featured features(Read read, Planned planned, Stopwatch clock) {
-        Dataset<Row> features = UserFeatures.compute(EventParser.events(read.parsed()), planned.shufflePartitions(),
-                        read.valid())
-                .sortWithinPartitions("user")
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> features = userFeatures(EventParser.events(read.parsed()), planned.shufflePartitions(),
+                read.valid()).persist(StorageLevel.MEMORY_AND_DISK());
         long users = features.count();
         long featuresMs = clock.lap();
         if (users < 2) {
@@ -172,6 +188,14 @@ public final class StreamGuardPipeline {
                             + "users to compare. Read more events (--max-events / streamguard.maxEvents).");
         }
         return new Featured(features, users, featuresMs);
+    }
+
+    /**
+     * The forest's input: one row per user, in the same partitions and order in every run of the same events (the
+     * forest samples each partition with the seed, so the order is part of the scores).
+     */
+    static Dataset<Row> userFeatures(Dataset<Row> events, int shufflePartitions, long validEvents) {
+        return UserFeatures.compute(events, shufflePartitions, validEvents).sortWithinPartitions("user");
     }
 
     /** Fits the forest and scores every user; one summary action and one top-N. */
