@@ -4,8 +4,6 @@ import io.streamguard.spec.ParentWatch;
 import io.streamguard.report.AnomalyReport;
 import io.streamguard.spec.JobProtocol;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,17 +33,13 @@ public final class StreamGuardJob {
                 ParentWatch.exitWhenClosed(System.in, "the StreamGuard job");
             }
             LOG.info("StreamGuard {} starting: {}", StreamGuardPipeline.version(), config);
-            // Spark starts (seconds) while the planner asks the broker for offsets (a round trip or two).
-            FutureTask<SparkSession> starting = new FutureTask<>(() -> session(config));
-            Thread starter = new Thread(starting, "spark-session-start");
-            starter.setDaemon(true);
-            starter.start();
+            SparkSession spark = session(config);
             try {
-                AnomalyReport report = StreamGuardPipeline.run(() -> started(starting), config, start);
+                AnomalyReport report = StreamGuardPipeline.run(spark, config, start);
                 LOG.info("Done in {} ms: {} users, {} anomalous, report in {}", report.timingsMs().total(),
                         report.totalUsers(), report.anomalousUsers(), config.output());
             } finally {
-                stopWhenStarted(starting);
+                spark.stop();
             }
             exit = 0;
         } catch (StreamGuardException e) {
@@ -62,34 +56,6 @@ public final class StreamGuardJob {
         if (exit != 0) {
             System.exit(exit);
         }
-    }
-
-    /** The session once it has started; its start's failure is rethrown as it was thrown. */
-    private static SparkSession started(FutureTask<SparkSession> starting) {
-        try {
-            return starting.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while Spark was starting", e);
-        } catch (ExecutionException e) {
-            throw sneakyThrow(e.getCause());
-        }
-    }
-
-    /** Stops the session, waiting for its start if a failed plan came first; a failed start has nothing to stop. */
-    private static void stopWhenStarted(FutureTask<SparkSession> starting) {
-        try {
-            starting.get().stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            LOG.debug("Spark did not start", e.getCause());
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T extends Throwable> RuntimeException sneakyThrow(Throwable t) throws T {
-        throw (T) t; // Spark's checked exceptions arrive undeclared from Scala; main reports them as they are
     }
 
     /**

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -65,25 +64,12 @@ public final class StreamGuardPipeline {
      *     Spark's start-up
      */
     public static AnomalyReport run(SparkSession spark, JobConfig config, long jobStartNanos) {
-        return run(() -> spark, config, jobStartNanos);
-    }
-
-    /**
-     * Like {@link #run(SparkSession, JobConfig, long)}, asking for the session only once the offsets are planned:
-     * the caller can start Spark (seconds) while the planner talks to the broker.
-     */
-    public static AnomalyReport run(Supplier<SparkSession> session, JobConfig config, long jobStartNanos) {
         Instant startedAt = Instant.now();
         String runId = UUID.randomUUID().toString();
         Stopwatch clock = new Stopwatch();
-        OffsetPlan plan = planOrFail(config);
-        long planMs = clock.lap();
-        SparkSession spark = session.get();
-        // Waiting for the session is start-up, counted in the total only.
-        clock.lap();
         try (OutputCommitter committer = OutputCommitter.begin(config.output(),
                 spark.sparkContext().hadoopConfiguration(), runId)) {
-            Planned planned = sized(spark, plan, planMs);
+            Planned planned = plan(spark, config, clock);
             Read read = read(spark, config, planned, startedAt, clock);
             Featured featured = features(read, planned, clock);
             Scored scored = score(config, featured, clock);
@@ -120,9 +106,10 @@ public final class StreamGuardPipeline {
                           List<AnomalyReport.TopAnomaly> top, long ms) {
     }
 
-    /** Plans the slice; nothing in range is the user's to fix. */
-    private static OffsetPlan planOrFail(JobConfig config) {
+    /** Plans the slice; nothing in range is the user's to fix. Sets the shuffle partitions for its size. */
+    private static Planned plan(SparkSession spark, JobConfig config, Stopwatch clock) {
         OffsetPlan plan = plan(config);
+        long planMs = clock.lap();
         LOG.info("Planned {} of {} available offsets of '{}' ({}, {}): {}", plan.plannedOffsets(),
                 plan.available(), config.topic(), config.modeDescription(), config.isolationLevel(), describe(plan));
         if (plan.plannedOffsets() == 0) {
@@ -131,11 +118,6 @@ public final class StreamGuardPipeline {
                             + " records in the requested range" + rangeText(config)
                             + ". Produce events first, or widen --start-from/--until.");
         }
-        return plan;
-    }
-
-    /** Sets the session's shuffle partitions for the planned slice's size. */
-    private static Planned sized(SparkSession spark, OffsetPlan plan, long planMs) {
         int shufflePartitions = shufflePartitions(plan.plannedOffsets());
         spark.conf().set("spark.sql.shuffle.partitions", shufflePartitions);
         // Scores must not depend on how AQE happened to merge partitions in this run.
