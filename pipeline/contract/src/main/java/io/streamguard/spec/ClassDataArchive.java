@@ -68,10 +68,17 @@ public final class ClassDataArchive {
                 : Path.of(configured));
     }
 
-    /** The archive for {@code classpath} in {@link #directory()}, if class-data sharing is on. */
-    public static Optional<ClassDataArchive> forClasspath(List<Path> classpath) throws IOException {
+    /**
+     * The archive for {@code classpath} in {@link #directory()}, if class-data sharing is on. An archive only saves
+     * time: when its directory cannot be made or a jar cannot be read, the fork runs without one.
+     */
+    public static Optional<ClassDataArchive> forClasspath(List<Path> classpath) {
         Optional<Path> directory = directory();
-        return directory.isEmpty() ? Optional.empty() : of(directory.get(), classpath);
+        try {
+            return directory.isEmpty() ? Optional.empty() : of(directory.get(), classpath);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -94,24 +101,39 @@ public final class ClassDataArchive {
      * about every class it cannot archive (about 1,200 of Spark's generated and signed-jar classes), which is not the
      * user's concern: CDS's own log is off.
      */
-    public List<String> jvmOptions() throws IOException {
+    public List<String> jvmOptions() {
         if (Files.isRegularFile(archive)) {
-            Files.setLastModifiedTime(archive, FileTime.from(Instant.now()));
+            try {
+                Files.setLastModifiedTime(archive, FileTime.from(Instant.now()));
+            } catch (IOException e) {
+                // Only the eviction order suffers.
+            }
             return List.of(QUIET, "-XX:SharedArchiveFile=" + archive);
         }
         return List.of(QUIET, "-XX:ArchiveClassesAtExit=" + dump);
     }
 
-    /** After the fork: keeps a successful fork's dump as the archive, deletes any other. */
-    public void forkEnded(boolean succeeded) throws IOException {
+    /**
+     * After the fork: keeps a successful fork's dump as the archive, deletes any other. Never fails the run: a dump
+     * that cannot be kept is deleted if it can be, and the next fork dumps again.
+     */
+    public void forkEnded(boolean succeeded) {
         if (!Files.exists(dump)) {
             return;
         }
-        if (succeeded && !Files.exists(archive)) {
-            Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE);
-            deleteLeastRecentlyUsed();
-        } else {
-            Files.delete(dump);
+        try {
+            if (succeeded && !Files.exists(archive)) {
+                Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE);
+                deleteLeastRecentlyUsed();
+            } else {
+                Files.delete(dump);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(dump);
+            } catch (IOException ignored) {
+                // Left for the user to delete; it is never mapped (only *.jsa files are).
+            }
         }
     }
 

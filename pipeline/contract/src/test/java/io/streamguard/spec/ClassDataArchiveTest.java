@@ -99,6 +99,22 @@ class ClassDataArchiveTest {
     }
 
     @Test
+    void aDirectoryThatCannotBeMadeMeansNoArchiveNotAFailedRun() throws IOException {
+        Path file = jar("not-a-directory", "x");
+        String before = System.getProperty(ClassDataArchive.DIRECTORY_PROPERTY);
+        try {
+            System.setProperty(ClassDataArchive.DIRECTORY_PROPERTY, file.resolve("class-data").toString());
+            assertThat(ClassDataArchive.forClasspath(List.of(jar("a.jar", "a")))).isEmpty();
+        } finally {
+            if (before == null) {
+                System.clearProperty(ClassDataArchive.DIRECTORY_PROPERTY);
+            } else {
+                System.setProperty(ClassDataArchive.DIRECTORY_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void aClasspathWithADirectoryGetsNoArchive() throws IOException {
         Path classes = Files.createDirectories(dir.resolve("classes"));
         assertThat(ClassDataArchive.of(dir, List.of(jar("a.jar", "a"), classes))).isEmpty();
