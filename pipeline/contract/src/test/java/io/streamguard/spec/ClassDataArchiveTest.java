@@ -78,17 +78,16 @@ class ClassDataArchiveTest {
         assertThat(made.subList(1, made.size())).allSatisfy(p -> assertThat(p).exists());
     }
 
-    @Test
-    void theArchivesLiveInOneDirectoryPerUserUnlessTheUserSaysOtherwise() {
+    /** Runs {@code check} with {@value ClassDataArchive#DIRECTORY_PROPERTY} set to {@code value} (null: unset). */
+    private static void withDirectoryProperty(String value, ThrowingRunnable check) throws IOException {
         String before = System.getProperty(ClassDataArchive.DIRECTORY_PROPERTY);
         try {
-            System.clearProperty(ClassDataArchive.DIRECTORY_PROPERTY);
-            assertThat(ClassDataArchive.directory()).contains(
-                    Path.of(System.getProperty("user.home"), ".cache", "streamguard", "class-data"));
-            System.setProperty(ClassDataArchive.DIRECTORY_PROPERTY, dir.toString());
-            assertThat(ClassDataArchive.directory()).contains(dir);
-            System.setProperty(ClassDataArchive.DIRECTORY_PROPERTY, "none");
-            assertThat(ClassDataArchive.directory()).isEmpty();
+            if (value == null) {
+                System.clearProperty(ClassDataArchive.DIRECTORY_PROPERTY);
+            } else {
+                System.setProperty(ClassDataArchive.DIRECTORY_PROPERTY, value);
+            }
+            check.run();
         } finally {
             if (before == null) {
                 System.clearProperty(ClassDataArchive.DIRECTORY_PROPERTY);
@@ -98,20 +97,24 @@ class ClassDataArchiveTest {
         }
     }
 
+    private interface ThrowingRunnable {
+        void run() throws IOException;
+    }
+
+    @Test
+    void theArchivesLiveInOneDirectoryPerUserUnlessTheUserSaysOtherwise() throws IOException {
+        withDirectoryProperty(null, () -> assertThat(ClassDataArchive.directory()).contains(
+                Path.of(System.getProperty("user.home"), ".cache", "streamguard", "class-data")));
+        withDirectoryProperty(dir.toString(), () -> assertThat(ClassDataArchive.directory()).contains(dir));
+        withDirectoryProperty("none", () -> assertThat(ClassDataArchive.directory()).isEmpty());
+    }
+
     @Test
     void aDirectoryThatCannotBeMadeMeansNoArchiveNotAFailedRun() throws IOException {
         Path file = jar("not-a-directory", "x");
-        String before = System.getProperty(ClassDataArchive.DIRECTORY_PROPERTY);
-        try {
-            System.setProperty(ClassDataArchive.DIRECTORY_PROPERTY, file.resolve("class-data").toString());
-            assertThat(ClassDataArchive.forClasspath(List.of(jar("a.jar", "a")))).isEmpty();
-        } finally {
-            if (before == null) {
-                System.clearProperty(ClassDataArchive.DIRECTORY_PROPERTY);
-            } else {
-                System.setProperty(ClassDataArchive.DIRECTORY_PROPERTY, before);
-            }
-        }
+        Path a = jar("a.jar", "a");
+        withDirectoryProperty(file.resolve("class-data").toString(),
+                () -> assertThat(ClassDataArchive.forClasspath(List.of(a))).isEmpty());
     }
 
     @Test
