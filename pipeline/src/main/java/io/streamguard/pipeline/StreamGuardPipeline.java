@@ -169,10 +169,8 @@ public final class StreamGuardPipeline {
 
     /** Features per user; fewer than 2 users cannot be compared. */
     private static Featured features(Read read, Planned planned, Stopwatch clock) {
-        Dataset<Row> features = UserFeatures.compute(EventParser.events(read.parsed()), planned.shufflePartitions(),
-                        read.valid())
-                .sortWithinPartitions("user")
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> features = userFeatures(EventParser.events(read.parsed()), planned.shufflePartitions(),
+                read.valid()).persist(StorageLevel.MEMORY_AND_DISK());
         long users = features.count();
         long featuresMs = clock.lap();
         if (users < 2) {
@@ -182,6 +180,14 @@ public final class StreamGuardPipeline {
                             + "users to compare. Read more events (--max-events / streamguard.maxEvents).");
         }
         return new Featured(features, users, featuresMs);
+    }
+
+    /**
+     * The forest's input: one row per user, in the same partitions and order in every run of the same events (the
+     * forest samples each partition with the seed, so the order is part of the scores).
+     */
+    static Dataset<Row> userFeatures(Dataset<Row> events, int shufflePartitions, long validEvents) {
+        return UserFeatures.compute(events, shufflePartitions, validEvents).sortWithinPartitions("user");
     }
 
     /**

@@ -2,6 +2,7 @@ package io.streamguard.plugin.launch;
 
 import io.streamguard.plugin.Console;
 import io.streamguard.spec.JobProtocol;
+import io.streamguard.spec.ClassDataArchive;
 import io.streamguard.spec.JvmPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Launches one of the pipeline's Spark mains in a forked JVM with the job's runtime policy ({@link JvmPolicy}), and
@@ -52,6 +54,10 @@ public final class JobLauncher {
         List<String> jvm = new ArrayList<>(SparkJvmOptions.moduleOptions(classpath));
         jvm.add("-Dlog4j2.configurationFile=" + writeJobLogConfig(work).toUri());
         jvm.addAll(JvmPolicy.jitAndGcOptions(events));
+        Optional<ClassDataArchive> classData = ClassDataArchive.forClasspath(classpath);
+        if (classData.isPresent()) {
+            jvm.addAll(classData.get().jvmOptions());
+        }
         jvm.addAll(userJvmArgs);
         List<String> errors = new ArrayList<>();
         JavaProcess process = new JavaProcess(jvm, classpath, mainClass, args, Map.of(), work);
@@ -67,6 +73,9 @@ public final class JobLauncher {
                         console.info(line);
                     }
                 }, timeout);
+        if (classData.isPresent()) {
+            classData.get().forkEnded(!result.timedOut() && result.exitCode() == 0);
+        }
         if (result.timedOut()) {
             throw new JobFailedException(JobFailedException.TIMED_OUT, mainClass + " did not finish within "
                     + timeout + " (streamguard.timeout) and was stopped. "

@@ -1,0 +1,125 @@
+package io.streamguard.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassDataArchiveTest {
+
+    @TempDir
+    Path dir;
+
+    private Path jar(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    private static String option(List<String> options, String prefix) {
+        assertThat(options).hasSize(2);
+        assertThat(options.get(0)).isEqualTo("-Xlog:cds=off,cds+dynamic=off");
+        assertThat(options.get(1)).startsWith(prefix);
+        return options.get(1).substring(prefix.length());
+    }
+
+    @Test
+    void theFirstSuccessfulForkDumpsTheArchiveTheNextOnesMap() throws IOException {
+        List<Path> classpath = List.of(jar("a.jar", "a"), jar("b.jar", "b"));
+        Path work = dir.resolve("work");
+
+        ClassDataArchive first = ClassDataArchive.of(work, classpath).orElseThrow();
+        Path dump = Path.of(option(first.jvmOptions(), "-XX:ArchiveClassesAtExit="));
+        assertThat(dump.getParent()).isEqualTo(work);
+        assertThat(dump).isNotEqualTo(first.archive());
+        Files.writeString(dump, "archive"); // what the JVM writes at its exit
+        first.forkEnded(true);
+        assertThat(dump).doesNotExist();
+        assertThat(first.archive()).hasContent("archive");
+
+        ClassDataArchive second = ClassDataArchive.of(work, classpath).orElseThrow();
+        assertThat(option(second.jvmOptions(), "-XX:SharedArchiveFile=")).isEqualTo(first.archive().toString());
+        second.forkEnded(true);
+        assertThat(first.archive()).hasContent("archive");
+    }
+
+    @Test
+    void aFailedForksDumpIsNeverMapped() throws IOException {
+        List<Path> classpath = List.of(jar("a.jar", "a"));
+        ClassDataArchive failed = ClassDataArchive.of(dir, classpath).orElseThrow();
+        Path dump = Path.of(option(failed.jvmOptions(), "-XX:ArchiveClassesAtExit="));
+        Files.writeString(dump, "half an archive");
+        failed.forkEnded(false);
+        assertThat(dump).doesNotExist();
+        assertThat(failed.archive()).doesNotExist();
+        assertThat(ClassDataArchive.of(dir, classpath).orElseThrow().jvmOptions().get(1))
+                .startsWith("-XX:ArchiveClassesAtExit=");
+    }
+
+    @Test
+    void aChangedJarGetsItsOwnArchiveAndOnlyTheMostRecentlyUsedStay() throws IOException {
+        Path a = jar("a.jar", "a");
+        Path archives = dir.resolve("archives");
+        List<Path> made = new java.util.ArrayList<>();
+        for (int build = 0; build < ClassDataArchive.KEPT + 1; build++) {
+            Files.writeString(a, "build " + build);
+            Files.setLastModifiedTime(a, FileTime.fromMillis(1_000_000L * (build + 1)));
+            ClassDataArchive archive = ClassDataArchive.of(archives, List.of(a)).orElseThrow();
+            assertThat(made).doesNotContain(archive.archive());
+            Files.writeString(Path.of(option(archive.jvmOptions(), "-XX:ArchiveClassesAtExit=")), "build " + build);
+            archive.forkEnded(true);
+            Files.setLastModifiedTime(archive.archive(), FileTime.fromMillis(1_000_000L * (build + 1)));
+            made.add(archive.archive());
+        }
+        assertThat(made.get(0)).doesNotExist();
+        assertThat(made.subList(1, made.size())).allSatisfy(p -> assertThat(p).exists());
+    }
+
+    /** Runs {@code check} with {@value ClassDataArchive#DIRECTORY_PROPERTY} set to {@code value} (null: unset). */
+    private static void withDirectoryProperty(String value, ThrowingRunnable check) throws IOException {
+        String before = System.getProperty(ClassDataArchive.DIRECTORY_PROPERTY);
+        try {
+            if (value == null) {
+                System.clearProperty(ClassDataArchive.DIRECTORY_PROPERTY);
+            } else {
+                System.setProperty(ClassDataArchive.DIRECTORY_PROPERTY, value);
+            }
+            check.run();
+        } finally {
+            if (before == null) {
+                System.clearProperty(ClassDataArchive.DIRECTORY_PROPERTY);
+            } else {
+                System.setProperty(ClassDataArchive.DIRECTORY_PROPERTY, before);
+            }
+        }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws IOException;
+    }
+
+    @Test
+    void theArchivesLiveInOneDirectoryPerUserUnlessTheUserSaysOtherwise() throws IOException {
+        withDirectoryProperty(null, () -> assertThat(ClassDataArchive.directory()).contains(
+                Path.of(System.getProperty("user.home"), ".cache", "streamguard", "class-data")));
+        withDirectoryProperty(dir.toString(), () -> assertThat(ClassDataArchive.directory()).contains(dir));
+        withDirectoryProperty("none", () -> assertThat(ClassDataArchive.directory()).isEmpty());
+    }
+
+    @Test
+    void aDirectoryThatCannotBeMadeMeansNoArchiveNotAFailedRun() throws IOException {
+        Path file = jar("not-a-directory", "x");
+        Path a = jar("a.jar", "a");
+        withDirectoryProperty(file.resolve("class-data").toString(),
+                () -> assertThat(ClassDataArchive.forClasspath(List.of(a))).isEmpty());
+    }
+
+    @Test
+    void aClasspathWithADirectoryGetsNoArchive() throws IOException {
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        assertThat(ClassDataArchive.of(dir, List.of(jar("a.jar", "a"), classes))).isEmpty();
+    }
+}
