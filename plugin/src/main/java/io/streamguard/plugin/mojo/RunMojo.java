@@ -27,7 +27,10 @@ import org.eclipse.aether.RepositorySystem;
  * {@link #outputDirectory}. The Spark job runs in a forked JVM. Without {@link #bootstrapServers} an embedded Kafka
  * broker is started, seeded with synthetic events (ground truth in {@code ground_truth.json}) and stopped again.
  *
- * <p>Runs once per build, at the project where it is invoked (from an aggregator root: once, not per module).
+ * <p>Bound to {@code integration-test} by default. Named on the command line it runs once, at the project Maven
+ * starts in (from a multi-module root: once, not per module); bound in a parent POM's {@code <execution>} it runs in
+ * every module that inherits the execution ({@code <inherited>false</inherited>} keeps it in the parent). A
+ * command-line run ({@code default-cli}) sees the plugin-level configuration only, never an execution's.
  */
 @Mojo(name = "run", aggregator = true, threadSafe = true,
         defaultPhase = LifecyclePhase.INTEGRATION_TEST)
