@@ -2,8 +2,8 @@ package io.streamguard.plugin.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamguard.plugin.Console;
 import io.streamguard.plugin.PluginVersions;
+import io.streamguard.plugin.RecordingConsole;
 import io.streamguard.plugin.StandaloneResolver;
 import io.streamguard.spec.JvmPolicy;
 import java.io.InputStream;
@@ -16,34 +16,9 @@ import org.junit.jupiter.api.Test;
 /** The job's WARN and ERROR lines reach Maven as [WARNING] and [ERROR], not all as [INFO]. */
 class JobOutputTest {
 
-    /** Each line with the level it was shown at. */
-    static final class Recording implements Console {
-        final List<String> lines = new ArrayList<>();
-
-        @Override
-        public void info(String message) {
-            lines.add("INFO " + message);
-        }
-
-        @Override
-        public void warn(String message) {
-            lines.add("WARN " + message);
-        }
-
-        @Override
-        public void error(String message) {
-            lines.add("ERROR " + message);
-        }
-
-        @Override
-        public void debug(String message) {
-            lines.add("DEBUG " + message);
-        }
-    }
-
     @Test
     void aRealForkLogsEachLineAtItsOwnLevel() throws Exception {
-        Recording console = new Recording();
+        RecordingConsole console = new RecordingConsole();
         List<Path> classpath = new ArrayList<>(new StreamGuardRunner(StandaloneResolver.create(),
                 PluginVersions.load(), console).jobClasspath());
         classpath.add(Path.of(LogLevelsMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
@@ -51,7 +26,7 @@ class JobOutputTest {
         new JobLauncher(console).forkSparkMain(LogLevelsMain.class.getName(), "log-levels", classpath, List.of(),
                 List.of("-Xmx128m"), 0, Path.of("target", "job-log-levels").toAbsolutePath());
 
-        List<String> lines = console.lines.stream().filter(l -> !l.startsWith("DEBUG")).toList();
+        List<String> lines = console.lines().stream().filter(l -> !l.startsWith("DEBUG")).toList();
         assertThat(lines).startsWith(
                 "INFO [job] INFO Levels - an information",
                 "WARN [job] WARN Levels - a warning",

@@ -66,23 +66,10 @@ class RunSummaryTest {
                 "2026-11-26T00:00:00Z", "2026-11-27T00:00:00Z", List.of());
         StreamGuardRunner.Outcome outcome = new StreamGuardRunner.Outcome(report(null),
                 Path.of("out/anomaly_report.json"), truth, "127.0.0.1:9092", 50_000);
-        List<String> warnings = new java.util.ArrayList<>();
-        List<String> infos = new java.util.ArrayList<>();
-        RunSummary.print(outcome, new Console() {
-            @Override
-            public void info(String message) {
-                infos.add(message);
-            }
-
-            @Override
-            public void warn(String message) {
-                warnings.add(message);
-            }
-
-            @Override
-            public void debug(String message) {
-            }
-        });
+        io.streamguard.plugin.RecordingConsole console = new io.streamguard.plugin.RecordingConsole();
+        RunSummary.print(outcome, console);
+        List<String> warnings = console.at("WARN");
+        List<String> infos = console.at("INFO");
         assertThat(warnings).containsExactly("SYNTHETIC DATA: these results score 50,000 synthetic events that "
                 + "StreamGuard seeded into an embedded broker, not your topic (no streamguard.bootstrapServers "
                 + "reached this execution)");
