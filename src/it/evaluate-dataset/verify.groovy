@@ -1,4 +1,5 @@
-def e = new groovy.json.JsonSlurper().parse(new File(basedir, 'target/streamguard/evaluation.json'))
+def e = new groovy.json.JsonSlurper().parse(new File(basedir, 'target/streamguard/evaluations/mammography/evaluation.json'))
+assert !new File(basedir, 'target/streamguard/evaluation.json').exists() : 'a dataset evaluation is no run evaluation'
 assert e.source == 'dataset'
 assert e.train_fraction == 0.7
 assert e.rows == 3355

@@ -29,7 +29,21 @@ def planted = truth.anomalous_users*.user as Set
 def top = report.top_anomalies*.user.take(planted.size())
 assert top.count { planted.contains(it) } >= planted.size() - 1 : "planted ${planted} vs top ${top}"
 
+// The dataset's evaluation went beside, not over, the run's (which the minAuroc gate passed on).
+def run = new groovy.json.JsonSlurper().parse(new File(out, 'evaluation.json'))
+assert run.run_id == report.run.run_id
+def dataset = new groovy.json.JsonSlurper().parse(new File(out, 'evaluations/mammography/evaluation.json'))
+assert dataset.source == 'dataset'
+assert dataset.rows == 3355
+
 def log = new File(basedir, 'build.log').text
+// Default phases: run and evaluate in integration-test (in the POM's order), verify-report in verify.
+def runAt = log.indexOf(':run (score-security-events)')
+def evaluateAt = log.indexOf(':evaluate (evaluate-mammography)')
+def gateAt = log.indexOf(':verify-report (gate-anomaly-report)')
+assert runAt >= 0 && runAt < evaluateAt && evaluateAt < gateAt : "order: run ${runAt}, evaluate ${evaluateAt}, gate ${gateAt}"
+// Synthetic data says so, as a warning, first thing in the summary.
+assert log.contains('[WARNING] SYNTHETIC DATA: these results score 50,000 synthetic events')
 assert log.contains('Embedded Kafka broker')
 assert log.contains('Seeding') || log.contains('Seeded')
 assert log.contains('Planted anomalous users in the top 10')

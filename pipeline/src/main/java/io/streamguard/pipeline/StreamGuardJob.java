@@ -63,6 +63,12 @@ public final class StreamGuardJob {
      * mode; on a cluster, what {@code spark-submit} and the cluster configure wins.
      */
     static SparkSession session(JobConfig config) {
+        SparkSession session = newSession(config);
+        StageProgress.attach(session);
+        return session;
+    }
+
+    private static SparkSession newSession(JobConfig config) {
         String master = config.master() != null ? config.master() : System.getProperty("spark.master");
         if (master == null || master.toLowerCase(Locale.ROOT).startsWith("local")) {
             return LocalSpark.builder("StreamGuard", master == null ? "local[*]" : master, config.sparkConf())

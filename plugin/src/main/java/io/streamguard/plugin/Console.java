@@ -7,6 +7,11 @@ public interface Console {
 
     void warn(String message);
 
+    /** An error that does not (yet) fail the build, e.g. a forked job's ERROR line; a warning where none exists. */
+    default void error(String message) {
+        warn(message);
+    }
+
     void debug(String message);
 
     /**
@@ -55,6 +60,11 @@ public interface Console {
             @Override
             public void warn(String message) {
                 System.err.println("[WARN] " + message);
+            }
+
+            @Override
+            public void error(String message) {
+                System.err.println("[ERROR] " + message);
             }
 
             @Override

@@ -251,8 +251,10 @@ public final class EvaluateJob {
 
     private static SparkSession session(Arguments o) {
         String master = o.get(RunSpec.MASTER);
-        return io.streamguard.pipeline.LocalSpark.builder("StreamGuard evaluate",
+        SparkSession session = io.streamguard.pipeline.LocalSpark.builder("StreamGuard evaluate",
                 master == null ? "local[*]" : master, Map.of("spark.sql.shuffle.partitions", "2")).getOrCreate();
+        io.streamguard.pipeline.StageProgress.attach(session);
+        return session;
     }
 
     /**

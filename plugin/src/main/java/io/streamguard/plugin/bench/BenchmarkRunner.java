@@ -89,8 +89,13 @@ public final class BenchmarkRunner {
         }
     }
 
+    /** The JMH benchmarks' classpath: our benchmarks, JMH, the pipeline and Spark. */
+    public List<Path> classpath() {
+        return SparkApplicationClasspath.resolve(resolver, versions, "streamguard-benchmarks");
+    }
+
     public Outcome run(BenchmarkRequest request) {
-        List<Path> classpath = SparkApplicationClasspath.resolve(resolver, versions, "streamguard-benchmarks");
+        List<Path> classpath = classpath();
         Path out = request.outputDirectory().resolve("benchmarks");
         try {
             Files.createDirectories(out);

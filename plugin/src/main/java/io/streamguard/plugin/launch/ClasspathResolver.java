@@ -64,8 +64,8 @@ public final class ClasspathResolver {
             return jars;
         } catch (DependencyResolutionException e) {
             throw new IllegalStateException("Could not resolve " + coordinates + ": " + e.getMessage()
-                    + ". If you build offline, run once online (or 'mvn install' in the StreamGuard repository) so "
-                    + "these artifacts reach your local repository.", e);
+                    + ". If you build offline, run 'mvn streamguard:go-offline' once online (or 'mvn install' in the "
+                    + "StreamGuard repository) so these artifacts reach your local repository.", e);
         }
     }
 }

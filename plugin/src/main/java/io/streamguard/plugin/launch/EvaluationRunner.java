@@ -21,7 +21,28 @@ public final class EvaluationRunner {
      */
     public record Request(Path dataset, Path groundTruth, String split, long seed, double contamination, int numTrees,
                           int topK, Path outputDirectory, Path workDirectory, String master, List<String> jvmArgs) {
+
+        /**
+         * Where the evaluation is written. A run's evaluation stays beside its report, tied to it by its
+         * {@code run_id}; a dataset's goes to {@code evaluations/<dataset name>/}, so that it never replaces the run's
+         * (which {@code verify-report}'s quality gates read).
+         */
+        public Path evaluationDirectory() {
+            if (dataset == null) {
+                return outputDirectory;
+            }
+            String name = dataset.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            return outputDirectory.resolve(DATASET_EVALUATIONS).resolve(name.isEmpty() ? "dataset" : name);
+        }
+
+        /** The evaluation file this request writes. */
+        public Path evaluationFile() {
+            return evaluationDirectory().resolve(Evaluation.FILE);
+        }
     }
+
+    /** Directory of dataset evaluations, inside the output directory. */
+    public static final String DATASET_EVALUATIONS = "evaluations";
 
     private final StreamGuardRunner runner;
 
@@ -37,18 +58,18 @@ public final class EvaluationRunner {
             args.addAll(List.of("--run-output", r.outputDirectory().toAbsolutePath().toString(),
                     "--ground-truth", r.groundTruth().toAbsolutePath().toString()));
         }
-        args.addAll(List.of("--output", r.outputDirectory().toAbsolutePath().toString(),
+        args.addAll(List.of("--output", r.evaluationDirectory().toAbsolutePath().toString(),
                 "--seed", Long.toString(r.seed()), "--contamination", Double.toString(r.contamination()),
                 "--num-trees", Integer.toString(r.numTrees()), "--top-k", Integer.toString(r.topK()),
                 "--master", r.master()));
         try {
             runner.launcher().forkSparkMain(MAIN_CLASS, "streamguard-evaluate", runner.jobClasspath(), args, r.jvmArgs(), 0,
                     r.workDirectory());
-            try (InputStream in = Files.newInputStream(r.outputDirectory().resolve(Evaluation.FILE))) {
+            try (InputStream in = Files.newInputStream(r.evaluationFile())) {
                 return Evaluation.read(in);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run or read the evaluation in " + r.outputDirectory(), e);
+            throw new UncheckedIOException("cannot run or read the evaluation in " + r.evaluationDirectory(), e);
         }
     }
 

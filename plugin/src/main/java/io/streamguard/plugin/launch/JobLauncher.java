@@ -31,7 +31,8 @@ public final class JobLauncher {
     /**
      * Runs {@code mainClass} with Spark's module flags, the job's log configuration, JIT and GC options sized to
      * {@code events}, then the user's JVM options (last, so they win). The job's error lines
-     * ({@link JobProtocol#ERROR_PREFIX}) become the failure's message; all others stream to the console.
+     * ({@link JobProtocol#ERROR_PREFIX}) become the failure's message; all others stream to the console at the
+     * level the job logged them ({@link JobOutput}).
      *
      * @throws JobFailedException when the process exits non-zero
      */
@@ -60,6 +61,7 @@ public final class JobLauncher {
         }
         jvm.addAll(userJvmArgs);
         List<String> errors = new ArrayList<>();
+        JobOutput jobOutput = new JobOutput(console);
         JavaProcess process = new JavaProcess(jvm, classpath, mainClass, args, Map.of(), work);
         // A main that reads its standard input (the job, for its secrets) watches for Maven's end itself
         // (--exit-with-parent); any other runs under ParentWatch, so that no fork outlives a killed Maven.
@@ -70,7 +72,7 @@ public final class JobLauncher {
                     if (error != null) {
                         errors.add(error);
                     } else {
-                        console.info(line);
+                        jobOutput.accept(line);
                     }
                 }, timeout);
         if (classData.isPresent()) {

@@ -15,9 +15,29 @@ public final class RunSummary {
     private RunSummary() {
     }
 
+    /**
+     * Prints the summary: a run that scored synthetic data says so first, as a warning, so that nobody takes a run
+     * of the embedded broker (no brokers configured, or configured where this execution does not see them) for a
+     * result about their own topic.
+     */
+    public static void print(StreamGuardRunner.Outcome outcome, Console console) {
+        List<String> lines = lines(outcome);
+        int from = 0;
+        if (outcome.groundTruth() != null) {
+            console.warn(lines.get(0));
+            from = 1;
+        }
+        lines.subList(from, lines.size()).forEach(console::info);
+    }
+
     public static List<String> lines(StreamGuardRunner.Outcome outcome) {
         AnomalyReport r = outcome.report();
         List<String> lines = new ArrayList<>();
+        if (outcome.groundTruth() != null) {
+            lines.add(String.format(Locale.ROOT, "SYNTHETIC DATA: these results score %,d synthetic events that "
+                    + "StreamGuard seeded into an embedded broker, not your topic (no streamguard.bootstrapServers "
+                    + "reached this execution)", outcome.seededEvents()));
+        }
         lines.add("------------------------------------------------------------------------");
         lines.add(String.format(Locale.ROOT, "StreamGuard run %s: topic '%s' on %s (%s)", r.run().runId(),
                 r.run().topic(), outcome.bootstrapServers(),

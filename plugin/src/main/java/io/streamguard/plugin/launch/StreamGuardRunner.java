@@ -65,6 +65,8 @@ public final class StreamGuardRunner {
         if (!request.embedded()) {
             return runJob(request, request.bootstrapServers(), classpath, null, 0);
         }
+        console.warn("No streamguard.bootstrapServers: starting an embedded Kafka broker with SYNTHETIC events; "
+                + "this run scores them, not your topic.");
         try (EmbeddedDataset.Seeded data = embeddedDataset.start(request)) {
             return runJob(request, data.bootstrapServers(), classpath, data.groundTruth(), data.events());
         }

@@ -4,7 +4,6 @@ import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.launch.JobFailedException;
 import io.streamguard.plugin.launch.SparkJavaSupport;
 import io.streamguard.plugin.launch.StreamGuardRunner;
-import io.streamguard.plugin.launch.ClasspathResolver;
 import java.io.File;
 import java.util.List;
 import java.util.Optional;
@@ -12,15 +11,12 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.eclipse.aether.RepositorySystem;
-import org.eclipse.aether.RepositorySystemSession;
-import org.eclipse.aether.repository.RemoteRepository;
 
 /**
- * What the goals that fork a JVM share besides {@code skip} and the output directory: the work directory, extra JVM
- * options, and the
- * Maven Resolver access that finds the forks' classpaths at run time.
+ * What the goals that fork a JVM share besides {@code skip}, the output directory and the resolver: the work
+ * directory and extra JVM options.
  */
-abstract class AbstractForkingMojo extends AbstractStreamGuardMojo {
+abstract class AbstractForkingMojo extends AbstractResolvingMojo {
 
     /** Scratch space of the forked JVMs and the embedded broker's data. */
     @Parameter(property = "streamguard.workDirectory", defaultValue = "${project.build.directory}/streamguard-work")
@@ -30,20 +26,8 @@ abstract class AbstractForkingMojo extends AbstractStreamGuardMojo {
     @Parameter(property = "streamguard.jvmArgs")
     List<String> jvmArgs;
 
-    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true, required = true)
-    RepositorySystemSession repositorySession;
-
-    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true, required = true)
-    List<RemoteRepository> remoteRepositories;
-
-    private final RepositorySystem repositorySystem;
-
     AbstractForkingMojo(RepositorySystem repositorySystem) {
-        this.repositorySystem = repositorySystem;
-    }
-
-    ClasspathResolver resolver() {
-        return new ClasspathResolver(repositorySystem, repositorySession, remoteRepositories);
+        super(repositorySystem);
     }
 
     StreamGuardRunner runner() {

@@ -17,9 +17,19 @@ abstract class AbstractStreamGuardMojo extends AbstractMojo {
 
     /** True (and logged) when {@code streamguard.skip} is set. */
     boolean skipped(String goal) {
+        return skipped(goal, false);
+    }
+
+    /**
+     * True (and logged) when {@code streamguard.skip} is set, or {@code skipITs} for the goals that belong to the
+     * integration tests (run, evaluate, and verify-report, which would otherwise fail on the run that did not happen).
+     */
+    boolean skipped(String goal, boolean skipITs) {
         if (skip) {
             getLog().info("streamguard.skip is set: skipping streamguard:" + goal);
+        } else if (skipITs) {
+            getLog().info("skipITs is set: skipping streamguard:" + goal);
         }
-        return skip;
+        return skip || skipITs;
     }
 }

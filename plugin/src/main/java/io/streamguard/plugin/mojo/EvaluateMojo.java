@@ -11,18 +11,31 @@ import java.io.File;
 import javax.inject.Inject;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.eclipse.aether.RepositorySystem;
 
 /**
- * Measures detection quality and writes {@code <outputDirectory>/evaluation.json}: AUROC, AUPRC, precision and
+ * Measures detection quality and writes {@code evaluation.json}: AUROC, AUPRC, precision and
  * recall at the contamination threshold and in the top k. Either on a labelled CSV ({@link #dataset}: numeric
  * features, label last, {@code #} comments), fitted on a seeded {@link #evalSplit} share and scored on the rest; or
  * on a finished {@code streamguard:run} against {@link #groundTruth}. The detector runs in a forked Spark JVM.
+ *
+ * <p>A run's evaluation is written beside its report ({@code <outputDirectory>/evaluation.json}, with the run's
+ * {@code run_id}); a dataset's to {@code <outputDirectory>/evaluations/<dataset name>/evaluation.json}, so that it
+ * never replaces the run's, which {@code verify-report}'s quality gates read.
  */
-@Mojo(name = "evaluate", aggregator = true, threadSafe = true)
+@Mojo(name = "evaluate", aggregator = true, threadSafe = true,
+        defaultPhase = LifecyclePhase.INTEGRATION_TEST)
 public class EvaluateMojo extends AbstractForkingMojo {
+
+    /**
+     * Skips the goal as Failsafe skips integration tests: {@code -DskipITs} builds and unit-tests a project without
+     * measuring detection quality.
+     */
+    @Parameter(property = "skipITs", defaultValue = "false")
+    boolean skipITs;
 
     /** A labelled CSV (label in the last column, 1 = anomaly, lines starting with # ignored). */
     @Parameter(property = "streamguard.dataset")
@@ -63,14 +76,14 @@ public class EvaluateMojo extends AbstractForkingMojo {
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skipped("evaluate")) {
+        if (skipped("evaluate", skipITs)) {
             return;
         }
         EvaluationRunner.Request request = validate();
         requireSparkCapableJava();
         try {
             Evaluation e = new EvaluationRunner(runner()).run(request);
-            EvaluationRunner.summary(e, outputDirectory.toPath().resolve(Evaluation.FILE)).forEach(getLog()::info);
+            EvaluationRunner.summary(e, request.evaluationFile()).forEach(getLog()::info);
         } catch (JobFailedException e) {
             rethrow(e);
         } catch (RuntimeException e) {

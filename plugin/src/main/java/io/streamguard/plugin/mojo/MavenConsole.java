@@ -36,6 +36,11 @@ final class MavenConsole implements Console {
     }
 
     @Override
+    public void error(String message) {
+        log.error(message);
+    }
+
+    @Override
     public void debug(String message) {
         log.debug(message);
     }

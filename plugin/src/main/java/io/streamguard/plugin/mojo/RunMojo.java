@@ -1,5 +1,6 @@
 package io.streamguard.plugin.mojo;
 
+import io.streamguard.plugin.launch.CommandLineExecution;
 import io.streamguard.plugin.launch.JobFailedException;
 import io.streamguard.plugin.launch.RunRequest;
 import io.streamguard.plugin.launch.RunSummary;
@@ -8,10 +9,16 @@ import io.streamguard.spec.RunSpec;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
+import org.apache.maven.model.Plugin;
+import org.apache.maven.model.PluginExecution;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.codehaus.plexus.util.xml.Xpp3Dom;
 import org.eclipse.aether.RepositorySystem;
 
 /**
@@ -20,10 +27,21 @@ import org.eclipse.aether.RepositorySystem;
  * {@link #outputDirectory}. The Spark job runs in a forked JVM. Without {@link #bootstrapServers} an embedded Kafka
  * broker is started, seeded with synthetic events (ground truth in {@code ground_truth.json}) and stopped again.
  *
- * <p>Runs once per build, at the project where it is invoked (from an aggregator root: once, not per module).
+ * <p>Bound to {@code integration-test} by default. Named on the command line it runs once, at the project Maven
+ * starts in (from a multi-module root: once, not per module); bound in a parent POM's {@code <execution>} it runs in
+ * every module that inherits the execution ({@code <inherited>false</inherited>} keeps it in the parent). A
+ * command-line run ({@code default-cli}) sees the plugin-level configuration only, never an execution's.
  */
-@Mojo(name = "run", aggregator = true, threadSafe = true)
+@Mojo(name = "run", aggregator = true, threadSafe = true,
+        defaultPhase = LifecyclePhase.INTEGRATION_TEST)
 public class RunMojo extends AbstractForkingMojo {
+
+    /**
+     * Skips the goal as Failsafe skips integration tests: {@code -DskipITs} builds and unit-tests a project without
+     * scoring a topic.
+     */
+    @Parameter(property = "skipITs", defaultValue = "false")
+    boolean skipITs;
 
     /** Kafka brokers to read from, {@code host:port[,host:port]}. Empty: start and seed an embedded broker. */
     @Parameter(property = "streamguard.bootstrapServers")
@@ -134,6 +152,12 @@ public class RunMojo extends AbstractForkingMojo {
     @Parameter(property = "streamguard.embedded.behaviours")
     List<String> embeddedBehaviours;
 
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true)
+    MojoExecution mojoExecution;
+
+    @Parameter(defaultValue = "${project}", readonly = true)
+    MavenProject project;
+
     @Inject
     public RunMojo(RepositorySystem repositorySystem) {
         super(repositorySystem);
@@ -141,13 +165,20 @@ public class RunMojo extends AbstractForkingMojo {
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skipped("run")) {
+        if (skipped("run", skipITs)) {
             return;
         }
         RunRequest request = validate();
         requireSparkCapableJava();
+        if (request.embedded()) {
+            String unseen = CommandLineExecution.unseenBrokers(
+                    mojoExecution == null ? null : mojoExecution.getExecutionId(), executionsWithBrokers());
+            if (unseen != null) {
+                getLog().warn(unseen);
+            }
+        }
         try {
-            RunSummary.lines(runner().run(request)).forEach(getLog()::info);
+            RunSummary.print(runner().run(request), new MavenConsole(getLog()));
         } catch (JobFailedException e) {
             rethrow(e);
         } catch (RuntimeException e) {
@@ -214,6 +245,27 @@ public class RunMojo extends AbstractForkingMojo {
         } catch (IllegalArgumentException e) { // InvalidSettingException, and the secrets' and timeout's messages
             throw new MojoFailureException(e.getMessage());
         }
+    }
+
+    /** Ids of this plugin's executions in the POM whose configuration sets {@code bootstrapServers}. */
+    List<String> executionsWithBrokers() {
+        if (project == null || mojoExecution == null) {
+            return List.of();
+        }
+        Plugin plugin = project.getPlugin(mojoExecution.getMojoDescriptor().getPluginDescriptor().getPluginLookupKey());
+        if (plugin == null) {
+            return List.of();
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        for (PluginExecution execution : plugin.getExecutions()) {
+            if (execution.getConfiguration() instanceof Xpp3Dom configuration) {
+                Xpp3Dom brokers = configuration.getChild("bootstrapServers");
+                if (brokers != null && brokers.getValue() != null && !brokers.getValue().isBlank()) {
+                    ids.add(execution.getId());
+                }
+            }
+        }
+        return ids;
     }
 
     private static String blankToNull(String value) {

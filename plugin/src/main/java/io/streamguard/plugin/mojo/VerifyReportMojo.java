@@ -25,6 +25,13 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "verify-report", aggregator = true, threadSafe = true, defaultPhase = LifecyclePhase.VERIFY)
 public class VerifyReportMojo extends AbstractStreamGuardMojo {
 
+    /**
+     * Skips the goal as Failsafe skips integration tests: {@code -DskipITs} builds and unit-tests a project without
+     * gating a report that was not written.
+     */
+    @Parameter(property = "skipITs", defaultValue = "false")
+    boolean skipITs;
+
     /** The report to check; default {@code anomaly_report.json} in {@link #outputDirectory}. */
     @Parameter(property = "streamguard.report")
     File report;
@@ -63,7 +70,7 @@ public class VerifyReportMojo extends AbstractStreamGuardMojo {
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skipped("verify-report")) {
+        if (skipped("verify-report", skipITs)) {
             return;
         }
         requireShare("streamguard.maxAnomalyRate", maxAnomalyRate);

@@ -59,4 +59,27 @@ class RunSummaryTest {
         assertThat(Console.printable("a\nb")).isEqualTo("a\\nb");
         assertThat(Console.printable("\u0000\u0085\u2028\u200B")).isEqualTo("\\u0000\\u0085\\u2028\\u200B");
     }
+
+    @Test
+    void syntheticDataIsTheSummarysFirstLineAndAWarning() {
+        io.streamguard.report.GroundTruth truth = new io.streamguard.report.GroundTruth("synthetic", 42, 50_000, 4,
+                "2026-11-26T00:00:00Z", "2026-11-27T00:00:00Z", List.of());
+        StreamGuardRunner.Outcome outcome = new StreamGuardRunner.Outcome(report(null),
+                Path.of("out/anomaly_report.json"), truth, "127.0.0.1:9092", 50_000);
+        io.streamguard.plugin.RecordingConsole console = new io.streamguard.plugin.RecordingConsole();
+        RunSummary.print(outcome, console);
+        List<String> warnings = console.at("WARN");
+        List<String> infos = console.at("INFO");
+        assertThat(warnings).containsExactly("SYNTHETIC DATA: these results score 50,000 synthetic events that "
+                + "StreamGuard seeded into an embedded broker, not your topic (no streamguard.bootstrapServers "
+                + "reached this execution)");
+        assertThat(RunSummary.lines(outcome).get(0)).isEqualTo(warnings.get(0));
+        assertThat(infos).doesNotContain(warnings.get(0)).hasSize(RunSummary.lines(outcome).size() - 1);
+    }
+
+    @Test
+    void yourBrokersDataIsNotCalledSynthetic() {
+        assertThat(lines(report(null))).noneMatch(l -> l.contains("SYNTHETIC"));
+        assertThat(lines(report(null)).get(0)).startsWith("-----");
+    }
 }

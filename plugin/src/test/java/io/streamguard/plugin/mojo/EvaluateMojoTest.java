@@ -37,4 +37,12 @@ class EvaluateMojoTest {
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
                 .hasMessage("streamguard.evalSplit must be a share in (0, 1) such as 0.7, or 'all'; was '1.5'.");
     }
+
+    @Test
+    @InjectMojo(goal = "evaluate", pom = POM)
+    @MojoParameter(name = "skipITs", value = "true")
+    @MojoParameter(name = "dataset", value = "no/such.csv")
+    void skipITsSkipsBeforeValidating(EvaluateMojo mojo) throws Exception {
+        mojo.execute();
+    }
 }

@@ -154,4 +154,51 @@ class RunMojoTest {
         assertThat(RunMojo.toMojoException(new JobFailedException(137, "killed")))
                 .isInstanceOf(MojoExecutionException.class);
     }
+
+    @Test
+    @InjectMojo(goal = "run", pom = POM)
+    @MojoParameter(name = "skipITs", value = "true")
+    @MojoParameter(name = "topic", value = "not a topic")
+    void skipITsSkipsLikeFailsafe(RunMojo mojo) throws Exception {
+        mojo.execute();
+    }
+
+    @Test
+    @InjectMojo(goal = "run", pom = POM)
+    void theExecutionsThatSetBrokersAreFoundForTheCommandLineWarning(RunMojo mojo) {
+        org.apache.maven.model.Plugin plugin = new org.apache.maven.model.Plugin();
+        plugin.setGroupId("io.streamguard");
+        plugin.setArtifactId("streamguard-maven-plugin");
+        plugin.addExecution(execution("score-prod", "kafka-1:9092"));
+        plugin.addExecution(execution("blank", " "));
+        plugin.addExecution(execution("gate", null));
+        org.apache.maven.model.Build build = new org.apache.maven.model.Build();
+        build.addPlugin(plugin);
+        org.apache.maven.model.Model model = new org.apache.maven.model.Model();
+        model.setBuild(build);
+        mojo.project = new org.apache.maven.project.MavenProject(model);
+        org.apache.maven.plugin.descriptor.PluginDescriptor pluginDescriptor =
+                new org.apache.maven.plugin.descriptor.PluginDescriptor();
+        pluginDescriptor.setGroupId("io.streamguard");
+        pluginDescriptor.setArtifactId("streamguard-maven-plugin");
+        org.apache.maven.plugin.descriptor.MojoDescriptor descriptor =
+                new org.apache.maven.plugin.descriptor.MojoDescriptor();
+        descriptor.setPluginDescriptor(pluginDescriptor);
+        mojo.mojoExecution = new org.apache.maven.plugin.MojoExecution(descriptor, "default-cli");
+
+        assertThat(mojo.executionsWithBrokers()).containsExactly("score-prod");
+    }
+
+    private static org.apache.maven.model.PluginExecution execution(String id, String brokers) {
+        org.apache.maven.model.PluginExecution execution = new org.apache.maven.model.PluginExecution();
+        execution.setId(id);
+        org.codehaus.plexus.util.xml.Xpp3Dom configuration = new org.codehaus.plexus.util.xml.Xpp3Dom("configuration");
+        if (brokers != null) {
+            org.codehaus.plexus.util.xml.Xpp3Dom child = new org.codehaus.plexus.util.xml.Xpp3Dom("bootstrapServers");
+            child.setValue(brokers);
+            configuration.addChild(child);
+        }
+        execution.setConfiguration(configuration);
+        return execution;
+    }
 }

@@ -89,4 +89,12 @@ class VerifyReportMojoTest {
     void skipSkips(VerifyReportMojo mojo) throws Exception {
         mojo.execute();
     }
+
+    @Test
+    @InjectMojo(goal = "verify-report", pom = POM)
+    @MojoParameter(name = "skipITs", value = "true")
+    @MojoParameter(name = "report", value = "target/no-such-dir/anomaly_report.json")
+    void skipITsSkipsTheGateOfTheRunItSkipped(VerifyReportMojo mojo) throws Exception {
+        mojo.execute();
+    }
 }
