@@ -57,7 +57,7 @@ public final class StageProgress extends SparkListener implements AutoCloseable 
 
     /** Registers progress reporting on {@code session} at its {@value #INTERVAL_CONF}; null when that is 0. */
     public static StageProgress attach(SparkSession session) {
-        long interval = session.sparkContext().conf().getLong(INTERVAL_CONF, DEFAULT_INTERVAL_MS);
+        long interval = Long.parseLong(session.conf().get(INTERVAL_CONF, Long.toString(DEFAULT_INTERVAL_MS)).trim());
         if (interval <= 0) {
             return null;
         }

@@ -38,4 +38,22 @@ class StageProgressTest {
         assertThat(StageProgress.line("7", "parquet at StreamGuardPipeline.java:180", 12, 40, 15_400))
                 .isEqualTo("Stage 7 (parquet at StreamGuardPipeline.java:180): 12 of 40 tasks done, 15.4 s");
     }
+
+    @Test
+    void theIntervalIsASparkSettingAndZeroTurnsProgressOff() {
+        SparkSession spark = SparkTestSession.get();
+        spark.conf().set(StageProgress.INTERVAL_CONF, "0");
+        try {
+            assertThat(StageProgress.attach(spark)).isNull();
+        } finally {
+            spark.conf().unset(StageProgress.INTERVAL_CONF);
+        }
+        StageProgress progress = StageProgress.attach(spark);
+        try {
+            assertThat(progress).isNotNull();
+        } finally {
+            spark.sparkContext().removeSparkListener(progress);
+            progress.close();
+        }
+    }
 }
