@@ -52,7 +52,7 @@ final class ForkedJvm {
                 .start();
         int exit = process.waitFor();
         if (classData.isPresent()) {
-            classData.get().forkEnded(exit == 0);
+            classData.get().forkEnded(exit);
         }
         if (exit != 0) {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);

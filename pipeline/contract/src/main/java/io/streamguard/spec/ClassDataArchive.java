@@ -44,6 +44,8 @@ public final class ClassDataArchive {
     static final int KEPT = 3;
 
     private static final String NONE = "none";
+    /** A JVM's exit code after a fatal error (it aborts, after writing hs_err). */
+    private static final int JVM_FATAL_ERROR = 134;
     private static final String QUIET = "-Xlog:cds=off,cds+dynamic=off";
 
     private final Path archive;
@@ -63,9 +65,10 @@ public final class ClassDataArchive {
         if (configured.equalsIgnoreCase(NONE)) {
             return Optional.empty();
         }
+        // Absolute: the fork runs in another working directory than the JVM that names its options.
         return Optional.of(configured.isEmpty()
                 ? Path.of(System.getProperty("user.home"), ".cache", "streamguard", "class-data")
-                : Path.of(configured));
+                : Path.of(configured).toAbsolutePath());
     }
 
     /**
@@ -73,6 +76,18 @@ public final class ClassDataArchive {
      * time: when its directory cannot be made or a jar cannot be read, the fork runs without one.
      */
     public static Optional<ClassDataArchive> forClasspath(List<Path> classpath) {
+        return forClasspath(classpath, List.of());
+    }
+
+    /**
+     * Like {@link #forClasspath(List)}, for a fork that also gets {@code userJvmOptions}: none when they choose
+     * class-data sharing themselves ({@code -Xshare:off} would make a dump fail the fork at its exit).
+     */
+    public static Optional<ClassDataArchive> forClasspath(List<Path> classpath, List<String> userJvmOptions) {
+        if (userJvmOptions.stream().anyMatch(o -> o.startsWith("-Xshare") || o.startsWith("-XX:SharedArchiveFile")
+                || o.startsWith("-XX:ArchiveClassesAtExit"))) {
+            return Optional.empty();
+        }
         Optional<Path> directory = directory();
         try {
             return directory.isEmpty() ? Optional.empty() : of(directory.get(), classpath);
@@ -91,6 +106,10 @@ public final class ClassDataArchive {
             return Optional.empty();
         }
         Files.createDirectories(directory);
+        // A directory that exists but cannot be written (read-only, immutable) would make the fork's JVM exit 1 at
+        // its very end, after the run's work, when it cannot write its dump: find out now, and go without.
+        Files.delete(Files.createTempFile(directory, ".probe-", ".tmp"));
+        deleteStaleDumps(directory);
         Path archive = directory.resolve("spark-" + key(classpath) + ".jsa");
         return Optional.of(new ClassDataArchive(archive, directory.resolve(archive.getFileName() + "."
                 + UUID.randomUUID() + ".dumping")));
@@ -102,7 +121,7 @@ public final class ClassDataArchive {
      * user's concern: CDS's own log is off.
      */
     public List<String> jvmOptions() {
-        if (Files.isRegularFile(archive)) {
+        if (intact()) {
             try {
                 Files.setLastModifiedTime(archive, FileTime.from(Instant.now()));
             } catch (IOException e) {
@@ -110,20 +129,74 @@ public final class ClassDataArchive {
             }
             return List.of(QUIET, "-XX:SharedArchiveFile=" + archive);
         }
+        deleteArchive(); // a truncated one would crash the JVM that maps it (SIGBUS), run after run
         return List.of(QUIET, "-XX:ArchiveClassesAtExit=" + dump);
+    }
+
+    /** The archive exists and has the length it had when it was kept (the JVM does not check it before mapping). */
+    private boolean intact() {
+        try {
+            return Files.isRegularFile(archive) && Files.isRegularFile(lengthFile())
+                    && Long.parseLong(Files.readString(lengthFile()).trim()) == Files.size(archive);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private Path lengthFile() {
+        return lengthFile(archive);
+    }
+
+    private static Path lengthFile(Path archive) {
+        return archive.resolveSibling(archive.getFileName() + ".length");
+    }
+
+    private void deleteArchive() {
+        try {
+            Files.deleteIfExists(archive);
+            Files.deleteIfExists(lengthFile());
+        } catch (IOException e) {
+            // Then it stays unmapped: intact() is false without its length file.
+        }
+    }
+
+    /** Dumps of forks that never ended (kill -9 of Maven), a day old: about 160 MB each otherwise left forever. */
+    private static void deleteStaleDumps(Path directory) {
+        Instant dayAgo = Instant.now().minusSeconds(86_400);
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(directory, "spark-*.dumping")) {
+            for (Path stale : found) {
+                if (Files.getLastModifiedTime(stale).toInstant().isBefore(dayAgo)) {
+                    Files.deleteIfExists(stale);
+                }
+            }
+        } catch (IOException e) {
+            // Only disk space suffers.
+        }
     }
 
     /**
      * After the fork: keeps a successful fork's dump as the archive, deletes any other. Never fails the run: a dump
      * that cannot be kept is deleted if it can be, and the next fork dumps again.
+     *
+     * @param exitCode the fork's exit code; anything but 0 is a failed fork (a timed-out one included)
+     * @return true when the archive the fork mapped was deleted because the JVM died of a fatal error: worth saying
      */
-    public void forkEnded(boolean succeeded) {
+    public boolean forkEnded(int exitCode) {
+        boolean succeeded = exitCode == 0;
         if (!Files.exists(dump)) {
-            return;
+            // A JVM that died of a fatal error (hs_err, abort: 134) while mapping the archive may have died of it:
+            // drop it, so that the next fork dumps a new one instead of crashing the same way.
+            if (exitCode == JVM_FATAL_ERROR && intact()) {
+                deleteArchive();
+                return true;
+            }
+            return false;
         }
         try {
-            if (succeeded && !Files.exists(archive)) {
-                Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE);
+            if (succeeded && !intact()) {
+                long length = Files.size(dump);
+                Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.writeString(lengthFile(), Long.toString(length));
                 deleteLeastRecentlyUsed();
             } else {
                 Files.delete(dump);
@@ -132,9 +205,10 @@ public final class ClassDataArchive {
             try {
                 Files.deleteIfExists(dump);
             } catch (IOException ignored) {
-                // Left for the user to delete; it is never mapped (only *.jsa files are).
+                // Deleted a day later by the next fork (deleteStaleDumps); it is never mapped.
             }
         }
+        return false;
     }
 
     /** Keeps the {@value #KEPT} most recently used archives; a fork mapping a deleted one keeps its mapping. */
@@ -153,6 +227,7 @@ public final class ClassDataArchive {
         }).reversed());
         for (Path old : archives.subList(Math.min(archives.size(), KEPT - 1), archives.size())) {
             Files.deleteIfExists(old);
+            Files.deleteIfExists(lengthFile(old));
         }
     }
 

@@ -36,13 +36,13 @@ class ClassDataArchiveTest {
         assertThat(dump.getParent()).isEqualTo(work);
         assertThat(dump).isNotEqualTo(first.archive());
         Files.writeString(dump, "archive"); // what the JVM writes at its exit
-        first.forkEnded(true);
+        first.forkEnded(0);
         assertThat(dump).doesNotExist();
         assertThat(first.archive()).hasContent("archive");
 
         ClassDataArchive second = ClassDataArchive.of(work, classpath).orElseThrow();
         assertThat(option(second.jvmOptions(), "-XX:SharedArchiveFile=")).isEqualTo(first.archive().toString());
-        second.forkEnded(true);
+        second.forkEnded(0);
         assertThat(first.archive()).hasContent("archive");
     }
 
@@ -52,7 +52,7 @@ class ClassDataArchiveTest {
         ClassDataArchive failed = ClassDataArchive.of(dir, classpath).orElseThrow();
         Path dump = Path.of(option(failed.jvmOptions(), "-XX:ArchiveClassesAtExit="));
         Files.writeString(dump, "half an archive");
-        failed.forkEnded(false);
+        failed.forkEnded(1);
         assertThat(dump).doesNotExist();
         assertThat(failed.archive()).doesNotExist();
         assertThat(ClassDataArchive.of(dir, classpath).orElseThrow().jvmOptions().get(1))
@@ -70,7 +70,7 @@ class ClassDataArchiveTest {
             ClassDataArchive archive = ClassDataArchive.of(archives, List.of(a)).orElseThrow();
             assertThat(made).doesNotContain(archive.archive());
             Files.writeString(Path.of(option(archive.jvmOptions(), "-XX:ArchiveClassesAtExit=")), "build " + build);
-            archive.forkEnded(true);
+            archive.forkEnded(0);
             Files.setLastModifiedTime(archive.archive(), FileTime.fromMillis(1_000_000L * (build + 1)));
             made.add(archive.archive());
         }
@@ -115,6 +115,54 @@ class ClassDataArchiveTest {
         Path a = jar("a.jar", "a");
         withDirectoryProperty(file.resolve("class-data").toString(),
                 () -> assertThat(ClassDataArchive.forClasspath(List.of(a))).isEmpty());
+    }
+
+    @Test
+    void aTruncatedArchiveIsNeverMappedButMadeAgain() throws IOException {
+        List<Path> classpath = List.of(jar("a.jar", "a"));
+        ClassDataArchive first = ClassDataArchive.of(dir, classpath).orElseThrow();
+        Files.writeString(Path.of(option(first.jvmOptions(), "-XX:ArchiveClassesAtExit=")), "a whole archive");
+        first.forkEnded(0);
+        Files.writeString(first.archive(), "a whole"); // cut short, as by a full disk: the JVM would die of SIGBUS
+        ClassDataArchive next = ClassDataArchive.of(dir, classpath).orElseThrow();
+        option(next.jvmOptions(), "-XX:ArchiveClassesAtExit=");
+        assertThat(first.archive()).doesNotExist();
+    }
+
+    @Test
+    void aJvmThatDiesOfAFatalErrorWhileMappingTheArchiveDropsIt() throws IOException {
+        List<Path> classpath = List.of(jar("a.jar", "a"));
+        ClassDataArchive first = ClassDataArchive.of(dir, classpath).orElseThrow();
+        Files.writeString(Path.of(option(first.jvmOptions(), "-XX:ArchiveClassesAtExit=")), "archive");
+        first.forkEnded(0);
+        ClassDataArchive mapping = ClassDataArchive.of(dir, classpath).orElseThrow();
+        option(mapping.jvmOptions(), "-XX:SharedArchiveFile=");
+        assertThat(mapping.forkEnded(3)).as("a failed run is no reason").isFalse();
+        assertThat(first.archive()).exists();
+        assertThat(mapping.forkEnded(134)).isTrue();
+        assertThat(first.archive()).doesNotExist();
+    }
+
+    @Test
+    void aDirectoryThatCannotBeWrittenOrARelativeOneOrTheUsersOwnSharingMeansNoDumpThatFailsTheFork()
+            throws IOException {
+        Path a = jar("a.jar", "a");
+        Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+        assertThat(readOnly.toFile().setWritable(false)).isTrue();
+        try {
+            if (!Files.isWritable(readOnly)) { // root writes anywhere: then there is nothing to check
+                withDirectoryProperty(readOnly.toString(),
+                        () -> assertThat(ClassDataArchive.forClasspath(List.of(a))).isEmpty());
+            }
+        } finally {
+            readOnly.toFile().setWritable(true);
+        }
+        withDirectoryProperty("relative-class-data", () -> assertThat(ClassDataArchive.directory())
+                .contains(Path.of("relative-class-data").toAbsolutePath()));
+        withDirectoryProperty(dir.toString(), () -> {
+            assertThat(ClassDataArchive.forClasspath(List.of(a), List.of("-Xshare:off"))).isEmpty();
+            assertThat(ClassDataArchive.forClasspath(List.of(a), List.of("-Xmx1g"))).isPresent();
+        });
     }
 
     @Test

@@ -194,7 +194,7 @@ public final class ReportPage {
                 .append("<text x=\"").append(fixed(tx + 4, 1)).append("\" y=\"").append(MARGIN_TOP - 8)
                 .append("\" style=\"fill:#c0392b\">threshold ").append(fixed(threshold, 4)).append("</text>\n");
         h.append("</svg>\n<p class=\"meta\">").append(count(r.anomalousUsers()))
-                .append(" users at or above the threshold are labelled anomalous (contamination ")
+                .append(" users above the threshold are labelled anomalous (contamination ")
                 .append(r.model().contamination()).append(").</p>\n</section>\n");
     }
 
@@ -208,7 +208,7 @@ public final class ReportPage {
             AnomalyReport.TopAnomaly a = top.get(i);
             h.append("<div class=\"anomaly\"><h3>").append(i + 1).append(". <code>").append(escape(a.user()))
                     .append("</code> score ").append(fixed(a.anomalyScore(), 4))
-                    .append(a.anomalyScore() >= r.model().threshold() ? " (anomalous)" : "").append("</h3>")
+                    .append(a.anomalyScore() > r.model().threshold() ? " (anomalous)" : "").append("</h3>")
                     .append("<div class=\"meta\">").append(count(a.totalEvents())).append(" events, average threat "
                             + "score ").append(fixed(a.avgThreatScore(), 2)).append("</div>\n");
             if (a.reasons() == null) {

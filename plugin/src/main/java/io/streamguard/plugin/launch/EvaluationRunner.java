@@ -32,7 +32,8 @@ public final class EvaluationRunner {
                 return outputDirectory;
             }
             String name = dataset.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-            return outputDirectory.resolve(DATASET_EVALUATIONS).resolve(name.isEmpty() ? "dataset" : name);
+            // A name of dots ("...csv" gives "..") would lead out of evaluations/, onto the run's own evaluation.
+            return outputDirectory.resolve(DATASET_EVALUATIONS).resolve(name.matches("\\.*") ? "dataset" : name);
         }
 
         /** The evaluation file this request writes. */

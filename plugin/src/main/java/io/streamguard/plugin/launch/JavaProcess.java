@@ -100,6 +100,15 @@ public final class JavaProcess {
         return command;
     }
 
+    private static boolean exitsSoon(Process process) {
+        try {
+            return process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Starts the process with its output merged into one stream; the caller reads it or redirects it. */
     public Started start(String name, Path outputFile) {
         try {
@@ -117,8 +126,16 @@ public final class JavaProcess {
             Process process = builder.start();
             if (!input.isEmpty()) {
                 // Not closed: the open pipe is how the child knows this JVM is alive.
-                process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-                process.getOutputStream().flush();
+                try {
+                    process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+                    process.getOutputStream().flush();
+                } catch (IOException e) {
+                    // A JVM that refused to start (an option it rejects, too small a heap) closed the pipe: its exit
+                    // code and output, which the caller reads, say why; "Broken pipe" would not.
+                    if (!exitsSoon(process)) {
+                        throw e;
+                    }
+                }
             }
             Thread hook = new Thread(() -> {
                 process.descendants().forEach(ProcessHandle::destroy);

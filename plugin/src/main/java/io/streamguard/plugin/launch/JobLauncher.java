@@ -55,7 +55,7 @@ public final class JobLauncher {
         List<String> jvm = new ArrayList<>(SparkJvmOptions.moduleOptions(classpath));
         jvm.add("-Dlog4j2.configurationFile=" + writeJobLogConfig(work).toUri());
         jvm.addAll(JvmPolicy.jitAndGcOptions(events));
-        Optional<ClassDataArchive> classData = ClassDataArchive.forClasspath(classpath);
+        Optional<ClassDataArchive> classData = ClassDataArchive.forClasspath(classpath, userJvmArgs);
         if (classData.isPresent()) {
             jvm.addAll(classData.get().jvmOptions());
         }
@@ -75,8 +75,9 @@ public final class JobLauncher {
                         jobOutput.accept(line);
                     }
                 }, timeout);
-        if (classData.isPresent()) {
-            classData.get().forkEnded(!result.timedOut() && result.exitCode() == 0);
+        if (classData.isPresent() && classData.get().forkEnded(result.timedOut() ? -1 : result.exitCode())) {
+            console.warn("The fork's JVM died of a fatal error while mapping the class-data archive "
+                    + classData.get().archive() + "; it was deleted, and the next run makes a new one.");
         }
         if (result.timedOut()) {
             throw new JobFailedException(JobFailedException.TIMED_OUT, mainClass + " did not finish within "

@@ -39,6 +39,7 @@ public final class JUnitReport {
         Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
             Files.writeString(temp, xml(verification, timestamp), StandardCharsets.UTF_8);
+            readableByAll(temp); // createTempFile makes it 0600; a CI agent reading test reports may be another user
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -46,6 +47,14 @@ public final class JUnitReport {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: its default permissions stand.
         }
     }
 

@@ -78,7 +78,9 @@ public final class ReportVerifier {
     /** The check of the report file itself: present, JSON, a known version, and on that version's schema. */
     public static final String SCHEMA_CHECK = "schema";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: content after the report's object is malformed, not ignored. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Map<Integer, JsonSchema> SCHEMAS = loadSchemas();
 
     private ReportVerifier() {
@@ -177,8 +179,10 @@ public final class ReportVerifier {
             bytes = Files.readAllBytes(reportFile);
             tree = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            violations.add(new Violation("/", "well-formed JSON", "malformed JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+            // Jackson's own limits (nesting depth, number and string length) come without a location.
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            violations.add(new Violation("/", "well-formed JSON", "malformed JSON: " + e.getOriginalMessage() + where));
             return null;
         } catch (IOException e) {
             violations.add(new Violation("/", "a readable file", e.toString()));

@@ -21,6 +21,9 @@ class EvaluationRunnerTest {
                 .isEqualTo(OUT.resolve("evaluations").resolve("mammography").resolve("evaluation.json"));
         assertThat(request(Path.of("labels"), null).evaluationFile())
                 .isEqualTo(OUT.resolve("evaluations").resolve("labels").resolve("evaluation.json"));
+        // "...csv" would be ".." without its extension: evaluations/../evaluation.json is the run's own file.
+        assertThat(request(Path.of("data", "...csv"), null).evaluationFile())
+                .isEqualTo(OUT.resolve("evaluations").resolve("dataset").resolve("evaluation.json"));
     }
 
     @Test

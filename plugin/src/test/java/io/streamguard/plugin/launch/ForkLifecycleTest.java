@@ -106,4 +106,14 @@ class ForkLifecycleTest {
             }
         }
     }
+
+    @Test
+    void aJvmThatRefusesToStartSaysWhyNotBrokenPipe() {
+        // Secrets on its standard input, as the job gets them: the JVM is gone before they are written.
+        JavaProcess process = new JavaProcess(List.of("-Xmx1k"), List.of(), "NoSuchMain", List.of(), java.util.Map.of(),
+                temp).withInput("kafka.sasl.jaas.config=x\n".repeat(20_000));
+        JavaProcess.Result result = process.run("refused", line -> { });
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(String.join("\n", result.lastLines())).contains("heap");
+    }
 }

@@ -136,6 +136,19 @@ class RunAndVerifyTest {
     }
 
     @Test
+    void contentAfterTheReportAndJsonBeyondJacksonsLimitsAreMalformedNotIgnoredOrACrash() throws IOException {
+        Path copy = copyOutput();
+        Path report = copy.resolve("anomaly_report.json");
+        String whole = Files.readString(report);
+        Files.writeString(report, whole + "\n{\"schema_version\": 3}");
+        assertThat(ReportVerifier.verify(report, NO_GATES)).singleElement().asString()
+                .startsWith("/: expected well-formed JSON, found malformed JSON:");
+        Files.writeString(report, "[".repeat(1_001) + "]".repeat(1_001));
+        assertThat(ReportVerifier.verify(report, NO_GATES)).singleElement().asString()
+                .startsWith("/: expected well-formed JSON, found malformed JSON:");
+    }
+
+    @Test
     void truncatedJsonIsReportedWithItsPosition() throws IOException {
         Path copy = copyOutput();
         Path report = copy.resolve("anomaly_report.json");

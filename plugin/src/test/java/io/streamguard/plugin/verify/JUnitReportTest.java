@@ -87,6 +87,8 @@ class JUnitReportTest {
         Path xml = temp.resolve("verify-report.xml");
         Files.writeString(xml, "old content");
         JUnitReport.write(xml, v, Instant.parse("2026-11-27T18:00:00Z"));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(xml)))
+                .as("readable by a CI agent running as another user").isEqualTo("rw-r--r--");
         assertThat(Files.readString(xml)).isEqualTo("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <testsuite name="streamguard.verify-report" tests="2" failures="0" errors="0" skipped="1" \
