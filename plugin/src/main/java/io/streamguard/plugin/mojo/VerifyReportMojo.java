@@ -76,6 +76,8 @@ public class VerifyReportMojo extends AbstractStreamGuardMojo {
         requireShare("streamguard.maxAnomalyRate", maxAnomalyRate);
         requireShare("streamguard.minAuroc", minAuroc);
         requireShare("streamguard.minPrecisionAtK", minPrecisionAtK);
+        requireCount("streamguard.minUsers", minUsers);
+        requireCount("streamguard.minEventsRead", minEventsRead);
         Path reportFile = report != null ? report.toPath() : outputDirectory.toPath().resolve(ReportJson.REPORT_FILE);
         ReportVerifier.Verification verification;
         try {
@@ -104,6 +106,13 @@ public class VerifyReportMojo extends AbstractStreamGuardMojo {
         }
         getLog().warn(message);
         getLog().warn("streamguard.failOnViolation is false: not failing the build.");
+    }
+
+    /** A threshold that is a count: a negative one could never fail, so it is a mistake, not a gate. */
+    private static void requireCount(String property, Long value) throws MojoFailureException {
+        if (value != null && value < 0) {
+            throw new MojoFailureException(property + " must be 0 or more; was " + value + ".");
+        }
     }
 
     /** A threshold that is a share: NaN would turn its gate off (every comparison with NaN is false). */

@@ -311,6 +311,12 @@ public final class ReportVerifier {
                     + (e.dataset() == null ? "" : " (" + e.dataset() + ")") + ", run_id " + e.runId()));
             return violations;
         }
+        // A metric outside [0, 1] is no measurement (a hand-edited or broken file): it must not pass a gate.
+        requireShare(violations, "auroc", e.auroc());
+        requireShare(violations, "precision_at_k", e.precisionAtK());
+        if (!violations.isEmpty()) {
+            return violations;
+        }
         if (gates.minAuroc() != null && (e.auroc() == null || e.auroc() < gates.minAuroc())) {
             violations.add(new Violation(Evaluation.FILE + "/auroc", ">= minAuroc (" + gates.minAuroc() + ")",
                     String.valueOf(e.auroc())));
@@ -320,6 +326,12 @@ public final class ReportVerifier {
                     ">= minPrecisionAtK (" + gates.minPrecisionAtK() + ")", String.valueOf(e.precisionAtK())));
         }
         return violations;
+    }
+
+    private static void requireShare(List<Violation> violations, String field, Double value) {
+        if (value != null && !(value >= 0 && value <= 1)) {
+            violations.add(new Violation(Evaluation.FILE + "/" + field, "a value in [0, 1]", String.valueOf(value)));
+        }
     }
 
     static List<Violation> checkTrainingData(Path dir, AnomalyReport report) {

@@ -248,6 +248,17 @@ class RunAndVerifyTest {
     }
 
     @Test
+    void anEvaluationOutsideZeroToOnePassesNoGate() throws IOException {
+        Path copy = copyOutput();
+        Path evaluation = copy.resolve("evaluation.json");
+        Files.writeString(evaluation, Files.readString(evaluation)
+                .replaceFirst("\"auroc\"\\s*:\\s*[0-9.eE+-]+", "\"auroc\": 7.5"));
+        assertThat(ReportVerifier.verify(copy.resolve("anomaly_report.json"), new ReportVerifier.Gates(1, null, null,
+                0.5, null))).extracting(Violation::toString)
+                .containsExactly("evaluation.json/auroc: expected a value in [0, 1], found 7.5");
+    }
+
+    @Test
     void missingParquetIsCaught() throws IOException {
         Path copy = copyOutput();
         deleteRecursively(copy.resolve("training_data"));

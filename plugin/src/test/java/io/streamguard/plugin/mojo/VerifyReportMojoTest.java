@@ -84,6 +84,14 @@ class VerifyReportMojoTest {
 
     @Test
     @InjectMojo(goal = "verify-report", pom = POM)
+    @MojoParameter(name = "minUsers", value = "-5")
+    void aNegativeCountGateIsAConfigurationError(VerifyReportMojo mojo) {
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+                .hasMessage("streamguard.minUsers must be 0 or more; was -5.");
+    }
+
+    @Test
+    @InjectMojo(goal = "verify-report", pom = POM)
     @MojoParameter(name = "skip", value = "true")
     @MojoParameter(name = "report", value = "target/no-such-dir/anomaly_report.json")
     void skipSkips(VerifyReportMojo mojo) throws Exception {
