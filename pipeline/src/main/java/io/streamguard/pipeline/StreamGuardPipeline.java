@@ -1,12 +1,6 @@
 package io.streamguard.pipeline;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-
 import io.streamguard.pipeline.detect.IsolationForestDetector;
-import io.streamguard.pipeline.explain.FeatureDeviations;
 import io.streamguard.pipeline.features.UserFeatures;
 import io.streamguard.pipeline.output.OutputCommitter;
 import io.streamguard.pipeline.output.QuarantineWriter;
@@ -35,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -190,34 +183,16 @@ public final class StreamGuardPipeline {
         return UserFeatures.compute(events, shufflePartitions, validEvents).sortWithinPartitions("user");
     }
 
-    /**
-     * Fits the forest and scores every user; one summary action (counts, histogram, feature medians), one for the
-     * deviations from the medians, and one top-N.
-     */
+    /** Fits the forest, scores every user, and sums the scores up for the report on the driver. */
     private static Scored score(JobConfig config, Featured featured, Stopwatch clock) {
         IsolationForestDetector.Params params = new IsolationForestDetector.Params(
                 config.numTrees(), config.maxSamples(), config.contamination(), config.seed());
         IsolationForestDetector.Result result = IsolationForestDetector.fitAndScore(
                 featured.features(), UserFeatures.FEATURE_COLUMNS, params, featured.users());
-        Dataset<Row> scores = result.scored().persist(StorageLevel.MEMORY_AND_DISK());
-        List<String> features = UserFeatures.FEATURE_COLUMNS;
-        List<Column> summaryColumns = new ArrayList<>();
-        summaryColumns.add(sum(col(IsolationForestDetector.LABEL)));
-        summaryColumns.addAll(ScoreHistogram.binColumns(col(IsolationForestDetector.SCORE)));
-        summaryColumns.addAll(FeatureDeviations.medianColumns(features));
-        Row summary = scores.agg(count(lit(1)), summaryColumns.toArray(new Column[0])).first();
-        long totalUsers = summary.getLong(0);
-        long anomalous = summary.isNullAt(1) ? 0 : summary.getLong(1);
-        ScoreHistogram histogram = ScoreHistogram.of(summary, 2);
-        int firstMedian = 2 + ScoreHistogram.BINS;
-        double[] medians = new double[features.size()];
-        for (int i = 0; i < medians.length; i++) {
-            medians[i] = summary.getDouble(firstMedian + i);
-        }
-        FeatureDeviations.Population population = config.reportTopN() == 0 ? null
-                : FeatureDeviations.population(scores, features, medians);
-        List<AnomalyReport.TopAnomaly> top = topAnomalies(scores, config.reportTopN(), population);
-        return new Scored(result, scores, totalUsers, anomalous, histogram, top, clock.lap());
+        ScoredUsers.Summary summary = ScoredUsers.summarize(result.rows().iterator(), result.scored().schema(),
+                featured.users(), UserFeatures.FEATURE_COLUMNS, config.reportTopN(), REASONS_PER_USER);
+        return new Scored(result, result.scored(), summary.users(), summary.anomalous(), summary.histogram(),
+                summary.top(), clock.lap());
     }
 
     /**
@@ -321,28 +296,6 @@ public final class StreamGuardPipeline {
             List<PartitionWindow> windows = inspector.windows(config.topic(), config.from(), config.until());
             return OffsetPlanner.plan(config.topic(), windows, config.maxEvents(), config.take());
         }
-    }
-
-    /** The {@code n} highest scores (ties by user), each with the features that set the user apart most. */
-    private static List<AnomalyReport.TopAnomaly> topAnomalies(Dataset<Row> scored, int n,
-                                                               FeatureDeviations.Population population) {
-        if (n == 0) {
-            return List.of();
-        }
-        List<Column> columns = new ArrayList<>(List.of(col("user"), col(IsolationForestDetector.SCORE),
-                col("total_events"), col("avg_threat_score")));
-        population.features().forEach(f -> columns.add(col(f)));
-        List<AnomalyReport.TopAnomaly> top = new ArrayList<>();
-        for (Row r : scored.orderBy(col(IsolationForestDetector.SCORE).desc(), col("user").asc())
-                .select(columns.toArray(new Column[0])).limit(n).collectAsList()) {
-            double[] values = new double[population.features().size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = r.getDouble(4 + i);
-            }
-            top.add(new AnomalyReport.TopAnomaly(r.getString(0), r.getDouble(1), (long) r.getDouble(2),
-                    r.getDouble(3), population.reasons(values, REASONS_PER_USER)));
-        }
-        return top;
     }
 
     private static String describe(OffsetPlan plan) {

@@ -13,6 +13,10 @@ import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Scores rows with LinkedIn's Spark Isolation Forest on standardized features.
@@ -39,11 +43,14 @@ public final class IsolationForestDetector {
     }
 
     /**
-     * @param scored the input columns plus {@link #SCORE} (double) and {@link #LABEL} (int 0/1)
+     * @param scored the input columns plus {@link #SCORE} (double) and {@link #LABEL} (int 0/1); cached when the
+     *     Spark fit made it (the caller unpersists it), local when the driver's did
+     * @param rows the same rows for the driver to read: from its memory after the driver's fit, else streamed from
+     *     {@code scored} one partition at a time
      * @param threshold the score above which a row is anomalous
      * @param samplesPerTree rows drawn for each tree
      */
-    public record Result(Dataset<Row> scored, double threshold, int samplesPerTree) {
+    public record Result(Dataset<Row> scored, Iterable<Row> rows, double threshold, int samplesPerTree) {
     }
 
     private IsolationForestDetector() {
@@ -72,8 +79,57 @@ public final class IsolationForestDetector {
      * @param rowCount the number of rows of {@code rows}, at least 2
      */
     public static Result fitAndScore(Dataset<Row> rows, List<String> featureColumns, Params params, long rowCount) {
+        if (rowCount >= 2 && rowCount <= DriverIsolationForest.MAX_ROWS) {
+            return fitAndScoreOnDriver(rows, featureColumns, params);
+        }
         Fitted fitted = fit(rows, featureColumns, params, rowCount);
-        return new Result(fitted.score(rows), fitted.threshold(), fitted.samplesPerTree());
+        Dataset<Row> scored = fitted.score(rows).persist(StorageLevel.MEMORY_AND_DISK());
+        return new Result(scored, scored::toLocalIterator, fitted.threshold(), fitted.samplesPerTree());
+    }
+
+    /**
+     * The same fit and scores as {@link #fit} and {@link Fitted#score} (see {@link DriverIsolationForest}), with the
+     * rows collected once: one Spark job instead of about ten. The scored rows come back as a local Dataset.
+     */
+    private static Result fitAndScoreOnDriver(Dataset<Row> rows, List<String> featureColumns, Params params) {
+        StructType schema = rows.schema();
+        int[] featureIndices = featureColumns.stream().mapToInt(schema::fieldIndex).toArray();
+        List<List<Row>> partitions = rows.toJavaRDD().glom().collect();
+        List<List<double[]>> features = new ArrayList<>(partitions.size());
+        for (List<Row> partition : partitions) {
+            List<double[]> values = new ArrayList<>(partition.size());
+            for (Row row : partition) {
+                double[] v = new double[featureIndices.length];
+                for (int j = 0; j < v.length; j++) {
+                    if (row.isNullAt(featureIndices[j])) { // VectorAssembler's error for the same row, named
+                        throw new IllegalArgumentException("Feature column '" + featureColumns.get(j)
+                                + "' is null in row " + row + ": every feature must be a number");
+                    }
+                    v[j] = ((Number) row.get(featureIndices[j])).doubleValue();
+                }
+                values.add(v);
+            }
+            features.add(values);
+        }
+        DriverIsolationForest.Scores fitted = DriverIsolationForest.fitAndScore(features, params);
+        List<Row> scored = new ArrayList<>(fitted.scores().length);
+        int i = 0;
+        for (List<Row> partition : partitions) {
+            for (Row row : partition) {
+                Object[] values = new Object[row.size() + 2];
+                for (int j = 0; j < row.size(); j++) {
+                    values[j] = row.get(j);
+                }
+                double score = fitted.scores()[i++];
+                values[row.size()] = score;
+                values[row.size() + 1] = score > fitted.threshold() ? 1 : 0;
+                scored.add(RowFactory.create(values));
+            }
+        }
+        StructType scoredSchema = schema.add(SCORE, DataTypes.DoubleType, false)
+                .add(LABEL, DataTypes.IntegerType, false);
+        return new Result(rows.sparkSession().createDataFrame(scored, scoredSchema), List.copyOf(scored),
+                fitted.threshold(), fitted.samplesPerTree());
     }
 
     /** Fits the scaler and the forest on {@code rows}; the threshold comes from their training scores. */

@@ -1,24 +1,17 @@
 package io.streamguard.pipeline.explain;
 
-import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
-
 import io.streamguard.report.AnomalyReport;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
  * Why a user stands out: each feature against the population of the run, as a robust z-score
- * {@code (x - median) / (1.4826 * MAD)}. Medians and MADs are exact ({@code percentile}, not an approximation), so the
- * reasons are the same for the same data. The medians come in the caller's own aggregation ({@link #medianColumns});
- * the deviations from them need one more ({@link #population}).
+ * {@code (x - median) / (1.4826 * MAD)}. Medians and MADs are exact (Spark SQL's {@code percentile}, not an
+ * approximation), so the reasons are the same for the same data. They are computed on the driver from every user's
+ * values ({@link #of}): a run's users are few enough to hold (8 bytes per feature and user), and two Spark
+ * aggregations with exact percentiles cost 1.3 s of a 1,000-event run.
  *
  * <p>Most users share one value of many features (no failed logins, no rare process): the MAD is then 0 and the
  * usual z-score infinite. There the mean absolute deviation stands in, scaled by 1.2533 ({@code sqrt(pi/2)}, which
@@ -74,41 +67,47 @@ public final class FeatureDeviations {
     private FeatureDeviations() {
     }
 
-    /** Exact medians of {@code features}, one column each, for the caller's aggregation. */
-    public static List<Column> medianColumns(List<String> features) {
-        List<Column> columns = new ArrayList<>();
-        for (String f : features) {
-            columns.add(expr("percentile(" + quoted(f) + ", 0.5)"));
-        }
-        return columns;
-    }
-
     /**
-     * The MADs and mean absolute deviations around the {@code medians}: one aggregation over {@code rows}.
+     * The population of {@code values}: per feature, the exact median (as Spark SQL's {@code percentile(x, 0.5)},
+     * interpolated between the two middle values), the MAD and the mean absolute deviation from the median.
      *
-     * @param medians what {@link #medianColumns} gave, in the order of {@code features}
+     * @param values one array per feature, in the order of {@code features}, each with one value per user; sorted
+     *     in place
      */
-    public static Population population(Dataset<Row> rows, List<String> features, double[] medians) {
-        List<Column> deviations = new ArrayList<>();
-        List<Column> columns = new ArrayList<>();
-        for (int i = 0; i < features.size(); i++) {
-            String name = "deviation_" + i;
-            deviations.add(abs(col(quoted(features.get(i))).minus(lit(medians[i]))).as(name));
-            columns.add(expr("percentile(" + name + ", 0.5)"));
-            columns.add(avg(name));
-        }
-        Row row = rows.select(deviations.toArray(new Column[0]))
-                .agg(columns.get(0), columns.subList(1, columns.size()).toArray(new Column[0])).first();
+    public static Population of(List<String> features, double[][] values) {
+        double[] medians = new double[features.size()];
         double[] mads = new double[features.size()];
         double[] meanAbs = new double[features.size()];
-        for (int i = 0; i < features.size(); i++) {
-            mads[i] = row.isNullAt(2 * i) ? 0 : row.getDouble(2 * i);
-            meanAbs[i] = row.isNullAt(2 * i + 1) ? 0 : row.getDouble(2 * i + 1);
+        for (int i = 0; i < medians.length; i++) {
+            double[] v = values[i];
+            Arrays.sort(v);
+            medians[i] = median(v);
+            double sum = 0;
+            for (int j = 0; j < v.length; j++) {
+                v[j] = Math.abs(v[j] - medians[i]);
+                sum += v[j];
+            }
+            meanAbs[i] = v.length == 0 ? 0 : sum / v.length;
+            Arrays.sort(v);
+            mads[i] = median(v);
         }
-        return new Population(List.copyOf(features), medians.clone(), mads, meanAbs);
+        return new Population(List.copyOf(features), medians, mads, meanAbs);
     }
 
-    private static String quoted(String column) {
-        return "`" + column.replace("`", "``") + "`";
+    /** Spark's exact percentile at 0.5 of sorted values: position {@code (n - 1) / 2}, interpolated linearly. */
+    static double median(double[] sorted) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        double position = (sorted.length - 1) * 0.5;
+        long lower = (long) Math.floor(position);
+        long higher = (long) Math.ceil(position);
+        double low = sorted[(int) lower];
+        double high = sorted[(int) higher];
+        if (higher == lower || low == high) {
+            return low;
+        }
+        return (higher - position) * low + (position - lower) * high;
     }
+
 }

@@ -2,13 +2,12 @@ package io.streamguard.pipeline.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.apache.spark.sql.functions.expr;
 
 import io.streamguard.pipeline.SparkTestSession;
 import io.streamguard.report.AnomalyReport;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -23,25 +22,36 @@ class FeatureDeviationsTest {
      * Nine users. failed_events: eight with none, one with 40 (MAD 0: the mean absolute deviation stands in).
      * total_events: 10, 20, ..., 90 (median 50, MAD 20). unique_locations: all 1 (no deviation at all).
      */
-    private static Dataset<Row> users() {
-        StructType schema = new StructType().add("user", DataTypes.StringType)
-                .add("failed_events", DataTypes.DoubleType).add("total_events", DataTypes.DoubleType)
-                .add("unique_locations", DataTypes.DoubleType);
-        List<Row> rows = new ArrayList<>();
+    private static double[][] users() {
+        double[][] values = new double[FEATURES.size()][9];
         for (int i = 1; i <= 9; i++) {
-            rows.add(RowFactory.create("u" + i, i == 9 ? 40.0 : 0.0, 10.0 * i, 1.0));
+            values[0][i - 1] = i == 9 ? 40.0 : 0.0;
+            values[1][i - 1] = 10.0 * i;
+            values[2][i - 1] = 1.0;
         }
-        return SparkTestSession.get().createDataFrame(rows, schema);
+        return values;
     }
 
-    private static FeatureDeviations.Population population(Dataset<Row> users) {
-        List<Column> medians = FeatureDeviations.medianColumns(FEATURES);
-        Row row = users.agg(medians.get(0), medians.subList(1, medians.size()).toArray(new Column[0])).first();
-        double[] m = new double[FEATURES.size()];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = row.getDouble(i);
+    private static FeatureDeviations.Population population(double[][] users) {
+        return FeatureDeviations.of(FEATURES, users);
+    }
+
+    @Test
+    void theMedianIsSparkSqlsExactPercentile() {
+        double[][] cases = {{5}, {1, 2}, {3, 1, 2}, {4, 1, 3, 2}, {0.1, 0.2, 0.7, 1e-9, 3.3, 3.3}, {2, 2, 7, 7},
+                {-1.5, 1e300, 7, 0, 0.30000000000000004, 2.2}};
+        for (double[] values : cases) {
+            List<Row> rows = new ArrayList<>();
+            for (double v : values) {
+                rows.add(RowFactory.create(v));
+            }
+            double spark = SparkTestSession.get()
+                    .createDataFrame(rows, new StructType().add("x", DataTypes.DoubleType))
+                    .agg(expr("percentile(x, 0.5)")).first().getDouble(0);
+            double[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            assertThat(FeatureDeviations.median(sorted)).as(java.util.Arrays.toString(values)).isEqualTo(spark);
         }
-        return FeatureDeviations.population(users, FEATURES, m);
     }
 
     @Test
@@ -70,6 +80,15 @@ class FeatureDeviationsTest {
         assertThat(reasons.get(1).median()).isEqualTo(50);
         assertThat(p.reasons(new double[] {40, 90, 1}, 1)).containsExactly(reasons.get(0));
         assertThat(p.reasons(new double[] {0, 50, 1}, 3)).as("a typical user has no reasons").isEmpty();
-        assertThat(population(users().repartition(3)).reasons(new double[] {40, 90, 1}, 3)).isEqualTo(reasons);
+        double[][] reversed = users();
+        for (double[] feature : reversed) {
+            for (int i = 0; i < feature.length / 2; i++) {
+                double t = feature[i];
+                feature[i] = feature[feature.length - 1 - i];
+                feature[feature.length - 1 - i] = t;
+            }
+        }
+        assertThat(population(reversed).reasons(new double[] {40, 90, 1}, 3)).as("whatever the users' order")
+                .isEqualTo(reasons);
     }
 }
