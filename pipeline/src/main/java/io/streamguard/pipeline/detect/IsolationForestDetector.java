@@ -82,6 +82,11 @@ public final class IsolationForestDetector {
         if (rowCount >= 2 && rowCount <= DriverIsolationForest.MAX_ROWS) {
             return fitAndScoreOnDriver(rows, featureColumns, params);
         }
+        return fitAndScoreOnSpark(rows, featureColumns, params, rowCount);
+    }
+
+    /** {@link #fit} and {@link Fitted#score} on Spark, for more rows than the driver's fit takes. */
+    static Result fitAndScoreOnSpark(Dataset<Row> rows, List<String> featureColumns, Params params, long rowCount) {
         Fitted fitted = fit(rows, featureColumns, params, rowCount);
         Dataset<Row> scored = fitted.score(rows).persist(StorageLevel.MEMORY_AND_DISK());
         return new Result(scored, scored::toLocalIterator, fitted.threshold(), fitted.samplesPerTree());

@@ -83,15 +83,35 @@ class DriverIsolationForestTest {
 
     private static void assertSameAsSpark(Dataset<Row> rows, List<String> features,
                                           IsolationForestDetector.Params params, long count) {
-        IsolationForestDetector.Fitted spark = IsolationForestDetector.fit(rows, features, params, count);
-        List<Row> expected = spark.score(rows).select(IsolationForestDetector.SCORE, IsolationForestDetector.LABEL)
-                .collectAsList();
+        IsolationForestDetector.Result spark = IsolationForestDetector.fitAndScoreOnSpark(rows, features, params,
+                count);
         IsolationForestDetector.Result driver = IsolationForestDetector.fitAndScore(rows, features, params, count);
-        List<Row> actual = driver.scored().select(IsolationForestDetector.SCORE, IsolationForestDetector.LABEL)
-                .collectAsList();
+        try {
+            assertThat(driver.threshold()).isEqualTo(spark.threshold());
+            assertThat(driver.samplesPerTree()).isEqualTo(spark.samplesPerTree());
+            List<Row> expected = scoresAndLabels(spark.scored());
+            assertSameRows(scoresAndLabels(driver.scored()), expected, count);
+            // What the pipeline sums up: streamed from Spark's cache, or the driver's own rows.
+            assertSameRows(rowsOf(spark), expected, count);
+            assertSameRows(rowsOf(driver), expected, count);
+        } finally {
+            spark.scored().unpersist();
+        }
+    }
 
-        assertThat(driver.threshold()).isEqualTo(spark.threshold());
-        assertThat(driver.samplesPerTree()).isEqualTo(spark.samplesPerTree());
+    private static List<Row> scoresAndLabels(Dataset<Row> scored) {
+        return scored.select(IsolationForestDetector.SCORE, IsolationForestDetector.LABEL).collectAsList();
+    }
+
+    private static List<Row> rowsOf(IsolationForestDetector.Result result) {
+        int score = result.scored().schema().fieldIndex(IsolationForestDetector.SCORE);
+        int label = result.scored().schema().fieldIndex(IsolationForestDetector.LABEL);
+        List<Row> out = new ArrayList<>();
+        result.rows().forEach(r -> out.add(RowFactory.create(r.getDouble(score), r.getInt(label))));
+        return out;
+    }
+
+    private static void assertSameRows(List<Row> actual, List<Row> expected, long count) {
         assertThat(actual).hasSize((int) count);
         for (int i = 0; i < count; i++) {
             assertThat(actual.get(i).getDouble(0)).as("score of row %d", i).isEqualTo(expected.get(i).getDouble(0));
