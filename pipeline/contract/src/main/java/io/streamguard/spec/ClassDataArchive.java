@@ -81,11 +81,14 @@ public final class ClassDataArchive {
 
     /**
      * Like {@link #forClasspath(List)}, for a fork that also gets {@code userJvmOptions}: none when they choose
-     * class-data sharing themselves ({@code -Xshare:off} would make a dump fail the fork at its exit).
+     * class-data sharing themselves ({@code -Xshare:off} would make a dump fail the fork at its exit), and none when
+     * they start a flight recording or a Java agent. JDK 17.0.15 crashes (SIGSEGV in
+     * {@code KlassFactory::check_shared_class_file_load_hook}) as soon as a JVM with {@code -XX:StartFlightRecording}
+     * loads a class from a dynamic archive, and agents install the same class-file load hook; a profiled run is
+     * slower by the archive's 4 s instead.
      */
     public static Optional<ClassDataArchive> forClasspath(List<Path> classpath, List<String> userJvmOptions) {
-        if (userJvmOptions.stream().anyMatch(o -> o.startsWith("-Xshare") || o.startsWith("-XX:SharedArchiveFile")
-                || o.startsWith("-XX:ArchiveClassesAtExit"))) {
+        if (userJvmOptions.stream().anyMatch(ClassDataArchive::excludesArchive)) {
             return Optional.empty();
         }
         Optional<Path> directory = directory();
@@ -94,6 +97,12 @@ public final class ClassDataArchive {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean excludesArchive(String option) {
+        return option.startsWith("-Xshare") || option.startsWith("-XX:SharedArchiveFile")
+                || option.startsWith("-XX:ArchiveClassesAtExit") || option.startsWith("-XX:StartFlightRecording")
+                || option.startsWith("-javaagent:") || option.startsWith("-agentpath:");
     }
 
     /**

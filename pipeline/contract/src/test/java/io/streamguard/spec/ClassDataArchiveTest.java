@@ -162,6 +162,14 @@ class ClassDataArchiveTest {
         withDirectoryProperty(dir.toString(), () -> {
             assertThat(ClassDataArchive.forClasspath(List.of(a), List.of("-Xshare:off"))).isEmpty();
             assertThat(ClassDataArchive.forClasspath(List.of(a), List.of("-Xmx1g"))).isPresent();
+            // JDK 17 dies of SIGSEGV loading archived classes under a flight recording (measured); agents hook the
+            // same class loading. A debugger does not.
+            assertThat(ClassDataArchive.forClasspath(List.of(a),
+                    List.of("-Xmx1g", "-XX:StartFlightRecording=filename=run.jfr"))).isEmpty();
+            assertThat(ClassDataArchive.forClasspath(List.of(a), List.of("-javaagent:/x/jacoco.jar"))).isEmpty();
+            assertThat(ClassDataArchive.forClasspath(List.of(a), List.of("-agentpath:/x/libprof.so"))).isEmpty();
+            assertThat(ClassDataArchive.forClasspath(List.of(a),
+                    List.of("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n"))).isPresent();
         });
     }
 
