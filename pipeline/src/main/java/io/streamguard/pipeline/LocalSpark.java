@@ -5,18 +5,13 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The settings every local-mode Spark session of StreamGuard shares (the job, the evaluation, the benchmarks, the
- * tests): no web UI or console progress bars, a driver on loopback, UTC, and two performance settings measured on
- * the job (issue 15). One place, so they cannot drift.
+ * tests): no web UI or console progress bars, a driver on loopback, UTC, and adaptive query execution off (measured
+ * on the job, issue 15). One place, so they cannot drift.
  *
  * <p><b>Adaptive query execution off.</b> What it adapts is joins (none here) and the number of shuffle partitions,
  * which the job sizes itself and must not change between runs (the forest's sample depends on it). What it costs is
  * a Spark job per shuffle stage and per cache build, each planned separately: 10 jobs instead of 5 in a 1,000-event
  * run, and about 7 % of the run's time at 1,000 and 1,000,000 events alike.
- *
- * <p><b>The parsed events cached uncompressed.</b> Building the compressed columnar cache (dictionary statistics
- * of every value, boxed) took a third of the read stage's CPU; uncompressed, reading 1,000,000 events took 3 s
- * less. The cache is 2.7 times larger (16 MB per 100,000 events instead of 6 MB) and spills to disk when memory is
- * short (it is kept {@code MEMORY_AND_DISK}).
  */
 public final class LocalSpark {
 
@@ -27,8 +22,7 @@ public final class LocalSpark {
             "spark.driver.host", "127.0.0.1",
             "spark.driver.bindAddress", "127.0.0.1",
             "spark.sql.session.timeZone", "UTC",
-            "spark.sql.adaptive.enabled", "false",
-            "spark.sql.inMemoryColumnarStorage.compressed", "false");
+            "spark.sql.adaptive.enabled", "false");
 
     private LocalSpark() {
     }

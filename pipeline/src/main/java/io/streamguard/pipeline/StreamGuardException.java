@@ -34,4 +34,27 @@ public class StreamGuardException extends RuntimeException {
     public static StreamGuardException badConfig(String message) {
         return new StreamGuardException(EXIT_BAD_CONFIG, message);
     }
+
+    /**
+     * What to tell the user of an unexpected failure of {@code what} ("the job"): running out of memory is named,
+     * with the heap it had and what to change, since Spark reports it as a failed task ("No enough memory for
+     * aggregation") wrapped in a stage failure; anything else as a crash.
+     */
+    public static String crashMessage(String what, Throwable e, long maxHeapBytes) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String text = t.toString();
+            if (t instanceof OutOfMemoryError || text.contains("OutOfMemoryError")
+                    || text.contains("No enough memory for aggregation")) {
+                return what + " ran out of memory with a heap of " + (maxHeapBytes >> 20) + " MB (" + firstLine(text)
+                        + "). Give its JVM more, e.g. -Dstreamguard.jvmArgs=-Xmx4g (spark-submit: --driver-memory, "
+                        + "--executor-memory), or read fewer events (streamguard.maxEvents / --max-events).";
+            }
+        }
+        return what + " crashed: " + e;
+    }
+
+    private static String firstLine(String text) {
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end).strip();
+    }
 }

@@ -123,6 +123,10 @@ public final class StreamGuardPipeline {
         }
         int shufflePartitions = shufflePartitions(plan.plannedOffsets());
         spark.conf().set("spark.sql.shuffle.partitions", shufflePartitions);
+        // The Spark context's settings are the user's (--spark-conf, -Dspark.*, spark-defaults); runtime ones are not.
+        if (spark.sparkContext().isLocal() && !spark.sparkContext().getConf().contains(COMPRESSED_CACHE)) {
+            spark.conf().set(COMPRESSED_CACHE, compressCache(plan.plannedOffsets(), Runtime.getRuntime().maxMemory()));
+        }
         // Scores must not depend on how AQE happened to merge partitions in this run.
         spark.conf().set("spark.sql.adaptive.coalescePartitions.enabled", false);
         return new Planned(plan, shufflePartitions, planMs);
@@ -284,6 +288,23 @@ public final class StreamGuardPipeline {
     private static RuntimeException sneaky(Exception e) {
         return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
+
+    /**
+     * Whether the parsed events are cached compressed, in local mode: only when uncompressed they would take more than
+     * {@link #UNCOMPRESSED_CACHE_HEAP_SHARE} of the heap. Building the compressed columnar cache (dictionary statistics
+     * of every value, boxed) took a third of the read stage's CPU: uncompressed, 1,000,000 events read in 10.5-13.3 s
+     * instead of 13.2-19.1 s. But the cache is then 2.7 times larger, and a 10,000,000-event run in a 1 GB heap ran
+     * out of execution memory in the next aggregation (compressed, it completed in 111 s). The user's own
+     * {@code spark.sql.inMemoryColumnarStorage.compressed} wins; on a cluster, Spark's default (compressed) stays.
+     */
+    static boolean compressCache(long plannedEvents, long maxHeapBytes) {
+        return (double) plannedEvents * UNCOMPRESSED_CACHE_BYTES_PER_EVENT > UNCOMPRESSED_CACHE_HEAP_SHARE * maxHeapBytes;
+    }
+
+    static final String COMPRESSED_CACHE = "spark.sql.inMemoryColumnarStorage.compressed";
+    /** Measured: 16.4 MB of uncompressed cache per 100,000 generated events (about 250 bytes of JSON each). */
+    static final long UNCOMPRESSED_CACHE_BYTES_PER_EVENT = 200;
+    static final double UNCOMPRESSED_CACHE_HEAP_SHARE = 0.125;
 
     static int shufflePartitions(long plannedEvents) {
         long n = (plannedEvents + EVENTS_PER_SHUFFLE_PARTITION - 1) / EVENTS_PER_SHUFFLE_PARTITION;

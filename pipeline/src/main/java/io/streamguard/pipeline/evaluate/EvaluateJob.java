@@ -89,7 +89,7 @@ public final class EvaluateJob {
             System.err.println(JobProtocol.errorLine(e.getMessage()));
             System.exit(e.exitCode());
         } catch (Exception e) {
-            System.err.println(JobProtocol.errorLine("the evaluation crashed: " + e));
+            System.err.println(JobProtocol.errorLine(StreamGuardException.crashMessage("the evaluation", e, Runtime.getRuntime().maxMemory())));
             e.printStackTrace();
             System.exit(StreamGuardException.EXIT_INTERNAL);
         }
