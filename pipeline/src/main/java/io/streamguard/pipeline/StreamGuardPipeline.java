@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One run: plan offsets, read and parse the slice, compute features, score users, and commit Parquet, quarantine
- * and report together. Spark actions are few and deliberate: one to read and count, one to count users, the
- * forest's own, one summary (counts, score histogram, feature medians), one for the features' deviations from their
- * medians, one top-N, and the writes.
+ * and report together. Spark actions are few and deliberate: one to read and count by reject reason, one for the
+ * common processes and domains, one to count users, one to collect them for the forest (up to 100,000 users; above,
+ * the forest's own jobs and one per partition to stream the scores), and the writes. Everything the report says of
+ * the scored users is summed up on the driver ({@link ScoredUsers}).
  */
 public final class StreamGuardPipeline {
 
