@@ -41,7 +41,8 @@ public class StreamGuardException extends RuntimeException {
      * aggregation") wrapped in a stage failure; anything else as a crash.
      */
     public static String crashMessage(String what, Throwable e, long maxHeapBytes) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) { // a cause chain can be a cycle
             String text = t.toString();
             if (t instanceof OutOfMemoryError || text.contains("OutOfMemoryError")
                     || text.contains("No enough memory for aggregation")) {

@@ -49,7 +49,8 @@ public final class StreamGuardJob {
             }
             exit = e.exitCode();
         } catch (Exception | Error e) { // includes Spark's checked exceptions, thrown undeclared from Scala
-            System.err.println(JobProtocol.errorLine(StreamGuardException.crashMessage("the job", e, Runtime.getRuntime().maxMemory())));
+            System.err.println(JobProtocol.errorLine(
+                    StreamGuardException.crashMessage("the job", e, Runtime.getRuntime().maxMemory())));
             e.printStackTrace();
             exit = StreamGuardException.EXIT_INTERNAL;
         }

@@ -65,7 +65,12 @@ class JobConfigTest {
         assertThatThrownBy(() -> parseWith("--max-events", "-5"))
                 .hasMessageContaining("--max-events must be a positive number, 0, or -1");
         assertThatThrownBy(() -> parseWith("--contamination", "0.9"))
-                .hasMessageContaining("--contamination must be in (0, 0.5]");
+                .hasMessageContaining("--contamination must be in (0, 0.5)");
+        // Both are what LinkedIn's forest rejects: accepted, a run failed or passed depending on its user count.
+        assertThatThrownBy(() -> parseWith("--contamination", "0.5"))
+                .hasMessageContaining("--contamination must be in (0, 0.5)").hasMessageContaining("rejects 0.5");
+        assertThatThrownBy(() -> parseWith("--seed", "0")).hasMessageContaining("--seed must be at least 1");
+        assertThatThrownBy(() -> parseWith("--seed", "-5")).hasMessageContaining("--seed must be at least 1");
         assertThatThrownBy(() -> parseWith("--topic", "bad topic"))
                 .hasMessageContaining("is not a valid Kafka topic name");
         assertThatThrownBy(() -> parseWith("--frobnicate", "1")).hasMessageContaining("Unknown option(s) [frobnicate]");

@@ -71,6 +71,8 @@ class ScoredUsersTest {
         assertThat(summary.top()).isEmpty();
         assertThat(summary.anomalous()).isEqualTo(3);
         assertThat(ScoredUsers.summarize(users().iterator(), SCHEMA, 13, FEATURES, 50, 3).top()).hasSize(13);
+        assertThat(ScoredUsers.summarize(users().iterator(), SCHEMA, 13, FEATURES, Integer.MAX_VALUE - 1, 3).top())
+                .as("a huge reportTopN sizes nothing by itself").hasSize(13);
     }
 
     @Test

@@ -29,6 +29,15 @@ class StreamGuardExceptionTest {
     }
 
     @Test
+    void aCauseChainThatIsACycleEnds() {
+        IllegalStateException a = new IllegalStateException("a");
+        IllegalStateException b = new IllegalStateException("b", a);
+        a.initCause(b);
+        assertThat(StreamGuardException.crashMessage("the job", a, GIB))
+                .isEqualTo("the job crashed: java.lang.IllegalStateException: a");
+    }
+
+    @Test
     void anythingElseIsACrash() {
         assertThat(StreamGuardException.crashMessage("the job", new IllegalStateException("boom"), GIB))
                 .isEqualTo("the job crashed: java.lang.IllegalStateException: boom");

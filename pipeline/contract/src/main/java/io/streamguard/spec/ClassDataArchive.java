@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -80,15 +81,29 @@ public final class ClassDataArchive {
     }
 
     /**
-     * Like {@link #forClasspath(List)}, for a fork that also gets {@code userJvmOptions}: none when they choose
-     * class-data sharing themselves ({@code -Xshare:off} would make a dump fail the fork at its exit), and none when
-     * they start a flight recording or a Java agent. JDK 17.0.15 crashes (SIGSEGV in
-     * {@code KlassFactory::check_shared_class_file_load_hook}) as soon as a JVM with {@code -XX:StartFlightRecording}
-     * loads a class from a dynamic archive, and agents install the same class-file load hook; a profiled run is
-     * slower by the archive's 4 s instead.
+     * Like {@link #forClasspath(List)}, for a fork that also gets {@code userJvmOptions} and inherits this process's
+     * environment: none when they choose class-data sharing themselves ({@code -Xshare:off} would make a dump fail
+     * the fork at its exit), and none when they, or {@code JAVA_TOOL_OPTIONS} / {@code JDK_JAVA_OPTIONS}, start a
+     * flight recording or an agent. Measured on JDK 17.0.15: a JVM with {@code -XX:StartFlightRecording} dies of
+     * SIGSEGV ({@code KlassFactory::check_shared_class_file_load_hook}) on its first class from a dynamic archive,
+     * and a JVM with a native agent ({@code -agentlib:jdwp}, a debugger) cannot dump one ("CDS dumping does not
+     * support native JVMTI agent") and exits 1. Java agents install the same class-file load hook as a recording. A
+     * profiled or debugged run is slower by the archive's 4 s instead.
      */
     public static Optional<ClassDataArchive> forClasspath(List<Path> classpath, List<String> userJvmOptions) {
-        if (userJvmOptions.stream().anyMatch(ClassDataArchive::excludesArchive)) {
+        return forClasspath(classpath, userJvmOptions, System.getenv());
+    }
+
+    static Optional<ClassDataArchive> forClasspath(List<Path> classpath, List<String> userJvmOptions,
+                                                   Map<String, String> environment) {
+        List<String> options = new ArrayList<>(userJvmOptions);
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
+            String value = environment.get(variable);
+            if (value != null && !value.isBlank()) {
+                options.addAll(List.of(value.trim().split("\\s+")));
+            }
+        }
+        if (options.stream().anyMatch(ClassDataArchive::excludesArchive)) {
             return Optional.empty();
         }
         Optional<Path> directory = directory();
@@ -102,7 +117,8 @@ public final class ClassDataArchive {
     private static boolean excludesArchive(String option) {
         return option.startsWith("-Xshare") || option.startsWith("-XX:SharedArchiveFile")
                 || option.startsWith("-XX:ArchiveClassesAtExit") || option.startsWith("-XX:StartFlightRecording")
-                || option.startsWith("-javaagent:") || option.startsWith("-agentpath:");
+                || option.startsWith("-javaagent:") || option.startsWith("-agentpath:")
+                || option.startsWith("-agentlib:") || option.startsWith("-Xrun");
     }
 
     /**

@@ -66,14 +66,16 @@ public final class RunSpec {
             "streamguard.kafkaTimeoutMs", "MS", DEFAULT_KAFKA_TIMEOUT_MS, "how long to wait for the broker",
             v -> v > 0 ? null : "must be positive; was " + v + ".");
     public static final Setting<Double> CONTAMINATION = Setting.number("contamination", "streamguard.contamination",
-            "F", DEFAULT_CONTAMINATION, "expected share of anomalous users, (0, 0.5]", v -> v > 0 && v <= 0.5 ? null
-                    : "must be in (0, 0.5], the expected share of anomalous users; was " + v + ".");
+            "F", DEFAULT_CONTAMINATION, "expected share of anomalous users, (0, 0.5)", v -> v > 0 && v < 0.5 ? null
+                    : "must be in (0, 0.5), the expected share of anomalous users (the Isolation Forest rejects 0.5); "
+                    + "was " + v + ".");
     public static final Setting<Integer> NUM_TREES = Setting.atLeast("num-trees", "streamguard.numTrees", "N",
             DEFAULT_NUM_TREES, 1, "isolation trees");
     public static final Setting<Integer> MAX_SAMPLES = Setting.atLeast("max-samples", "streamguard.maxSamples", "N",
             DEFAULT_MAX_SAMPLES, 2, "users sampled per tree");
     public static final Setting<Long> SEED = Setting.whole("seed", "streamguard.seed", "N", DEFAULT_SEED,
-            "random seed", v -> null);
+            "random seed, at least 1", v -> v >= 1 ? null
+                    : "must be at least 1 (the Isolation Forest rejects 0 and negative seeds); was " + v + ".");
     public static final Setting<Integer> REPORT_TOP_N = Setting.atLeast("report-top-n", "streamguard.reportTopN", "N",
             DEFAULT_REPORT_TOP_N, 0, "users listed in top_anomalies");
     public static final Setting<Integer> MAX_RECORD_BYTES = Setting.atLeast("max-record-bytes",

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,14 +163,22 @@ class ClassDataArchiveTest {
         withDirectoryProperty(dir.toString(), () -> {
             assertThat(ClassDataArchive.forClasspath(List.of(a), List.of("-Xshare:off"))).isEmpty();
             assertThat(ClassDataArchive.forClasspath(List.of(a), List.of("-Xmx1g"))).isPresent();
-            // JDK 17 dies of SIGSEGV loading archived classes under a flight recording (measured); agents hook the
-            // same class loading. A debugger does not.
+            // JDK 17 dies of SIGSEGV loading archived classes under a flight recording, and cannot dump an archive
+            // with a native agent such as a debugger (both measured); Java agents hook class loading as JFR does.
+            // The fork inherits the environment, so the JVM's own option variables count too.
             assertThat(ClassDataArchive.forClasspath(List.of(a),
                     List.of("-Xmx1g", "-XX:StartFlightRecording=filename=run.jfr"))).isEmpty();
             assertThat(ClassDataArchive.forClasspath(List.of(a), List.of("-javaagent:/x/jacoco.jar"))).isEmpty();
             assertThat(ClassDataArchive.forClasspath(List.of(a), List.of("-agentpath:/x/libprof.so"))).isEmpty();
             assertThat(ClassDataArchive.forClasspath(List.of(a),
-                    List.of("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n"))).isPresent();
+                    List.of("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n"))).isEmpty();
+            assertThat(ClassDataArchive.forClasspath(List.of(a), List.of("-Xrunjdwp:transport=dt_socket"))).isEmpty();
+            assertThat(ClassDataArchive.forClasspath(List.of(a), List.of(),
+                    Map.of("JAVA_TOOL_OPTIONS", "-Dx=1  -XX:StartFlightRecording=filename=ci.jfr"))).isEmpty();
+            assertThat(ClassDataArchive.forClasspath(List.of(a), List.of(),
+                    Map.of("JDK_JAVA_OPTIONS", "-javaagent:/x/agent.jar"))).isEmpty();
+            assertThat(ClassDataArchive.forClasspath(List.of(a), List.of("-Xmx1g"),
+                    Map.of("JAVA_TOOL_OPTIONS", "-Dfile.encoding=UTF-8", "JDK_JAVA_OPTIONS", " "))).isPresent();
         });
     }
 

@@ -38,8 +38,18 @@ public final class IsolationForestDetector {
     private static final String FEATURES = "_features";
     private static final String PREDICTION = "_predicted";
 
-    /** Parameters of one fit. {@code maxSamples} is capped at the number of rows. */
+    /**
+     * Parameters of one fit. {@code maxSamples} is capped at the number of rows. Checked as LinkedIn's forest checks
+     * them, so that the driver's fit and the Spark fit accept the same parameters.
+     */
     public record Params(int numTrees, int maxSamples, double contamination, long seed) {
+        public Params {
+            if (numTrees < 1 || maxSamples < 1 || !(contamination >= 0 && contamination < 0.5) || seed < 1) {
+                throw new IllegalArgumentException("Isolation Forest parameters out of range (trees >= 1, samples >= 1, "
+                        + "contamination in [0, 0.5), seed >= 1): " + numTrees + " trees, " + maxSamples + " samples, "
+                        + "contamination " + contamination + ", seed " + seed);
+            }
+        }
     }
 
     /**

@@ -88,8 +88,9 @@ public final class EvaluateJob {
         } catch (StreamGuardException e) {
             System.err.println(JobProtocol.errorLine(e.getMessage()));
             System.exit(e.exitCode());
-        } catch (Exception e) {
-            System.err.println(JobProtocol.errorLine(StreamGuardException.crashMessage("the evaluation", e, Runtime.getRuntime().maxMemory())));
+        } catch (Exception | Error e) { // an OutOfMemoryError on this thread must be named too
+            System.err.println(JobProtocol.errorLine(
+                    StreamGuardException.crashMessage("the evaluation", e, Runtime.getRuntime().maxMemory())));
             e.printStackTrace();
             System.exit(StreamGuardException.EXIT_INTERNAL);
         }

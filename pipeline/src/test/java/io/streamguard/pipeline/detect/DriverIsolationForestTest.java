@@ -55,6 +55,20 @@ class DriverIsolationForestTest {
     }
 
     @Test
+    void parametersLinkedInRejectsAreRejectedBeforeEitherFit() {
+        for (Runnable bad : List.<Runnable>of(() -> new IsolationForestDetector.Params(100, 256, 0.5, 42),
+                () -> new IsolationForestDetector.Params(100, 256, 0.1, 0),
+                () -> new IsolationForestDetector.Params(100, 256, 0.1, -5),
+                () -> new IsolationForestDetector.Params(0, 256, 0.1, 42),
+                () -> new IsolationForestDetector.Params(100, 0, 0.1, 42),
+                () -> new IsolationForestDetector.Params(100, 256, Double.NaN, 42))) {
+            assertThatThrownBy(bad::run).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Isolation Forest parameters out of range");
+        }
+        assertThat(new IsolationForestDetector.Params(1, 1, 0.0, 1).contamination()).isZero();
+    }
+
+    @Test
     void aNullFeatureIsNamed() {
         StructType schema = new StructType().add("a", DataTypes.DoubleType).add("b", DataTypes.DoubleType);
         Dataset<Row> rows = SparkTestSession.get().createDataFrame(List.of(RowFactory.create(1.0, 2.0),

@@ -67,7 +67,7 @@ public class RunMojo extends AbstractForkingMojo {
     @Parameter(property = "streamguard.master", defaultValue = RunRequest.DEFAULT_MASTER)
     String master;
 
-    /** Expected share of anomalous users, in (0, 0.5]: sets the score threshold. */
+    /** Expected share of anomalous users, in (0, 0.5): sets the score threshold. */
     @Parameter(property = "streamguard.contamination", defaultValue = RunSpec.DEFAULT_CONTAMINATION)
     double contamination;
 
@@ -75,7 +75,7 @@ public class RunMojo extends AbstractForkingMojo {
     @Parameter(property = "streamguard.numTrees", defaultValue = RunSpec.DEFAULT_NUM_TREES)
     int numTrees;
 
-    /** Random seed: the same data and seed give the same scores. */
+    /** Random seed, at least 1: the same data and seed give the same scores. */
     @Parameter(property = "streamguard.seed", defaultValue = RunSpec.DEFAULT_SEED)
     long seed;
 

@@ -86,7 +86,7 @@ class RunMojoTest {
     @MojoParameter(name = "contamination", value = "0.9")
     void contaminationOutsideItsRangeIsRejected(RunMojo mojo) {
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
-                .hasMessageStartingWith("streamguard.contamination must be in (0, 0.5]");
+                .hasMessageStartingWith("streamguard.contamination must be in (0, 0.5)");
     }
 
     @Test
