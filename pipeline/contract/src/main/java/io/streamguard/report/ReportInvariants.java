@@ -1,5 +1,6 @@
 package io.streamguard.report;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,8 +79,10 @@ public final class ReportInvariants {
                     Long.toString(r.eventsPlanned())));
         }
         if (r.malformedByReason() != null) {
-            long sum = r.malformedByReason().values().stream().mapToLong(Long::longValue).sum();
-            if (sum != r.malformedEvents()) {
+            // Summed exactly: counts that wrap past 2^63 must not add up to anything.
+            BigInteger sum = r.malformedByReason().values().stream().map(BigInteger::valueOf)
+                    .reduce(BigInteger.ZERO, BigInteger::add);
+            if (!sum.equals(BigInteger.valueOf(r.malformedEvents()))) {
                 v.add(new Violation("/malformed_by_reason", "counts adding up to malformed_events ("
                         + r.malformedEvents() + ")", "a sum of " + sum));
             }
@@ -110,16 +113,16 @@ public final class ReportInvariants {
     private static List<Violation> offsetRanges(AnomalyReport r) {
         List<Violation> v = new ArrayList<>();
         if (r.offsetRanges() != null) {
-            long planned = 0;
+            BigInteger planned = BigInteger.ZERO; // exactly: offsets near 2^63 must not wrap into a match
             for (int i = 0; i < r.offsetRanges().size(); i++) {
                 AnomalyReport.OffsetRangeEntry range = r.offsetRanges().get(i);
                 if (range.until() < range.from()) {
                     v.add(new Violation("/offset_ranges/" + i, "from <= until",
                             "from " + range.from() + ", until " + range.until()));
                 }
-                planned += range.until() - range.from();
+                planned = planned.add(BigInteger.valueOf(range.until()).subtract(BigInteger.valueOf(range.from())));
             }
-            if (planned != r.eventsPlanned()) {
+            if (!planned.equals(BigInteger.valueOf(r.eventsPlanned()))) {
                 v.add(new Violation("/offset_ranges", "ranges covering events_planned (" + r.eventsPlanned()
                         + ") offsets", planned + " offsets"));
             }
@@ -190,6 +193,15 @@ public final class ReportInvariants {
             }
             for (int j = 0; j < reasons.size(); j++) {
                 AnomalyReport.Reason reason = reasons.get(j);
+                // JSON has no infinities, but 1e400 reads as one: no feature value, median or z-score is infinite.
+                double[] numbers = {reason.value(), reason.median(), reason.robustZ()};
+                String[] names = {"value", "median", "robust_z"};
+                for (int k = 0; k < numbers.length; k++) {
+                    if (!Double.isFinite(numbers[k])) {
+                        v.add(new Violation(at + "/" + j + "/" + names[k], "a finite number",
+                                Double.toString(numbers[k])));
+                    }
+                }
                 if (r.model() != null && r.model().features() != null
                         && !r.model().features().contains(reason.feature())) {
                     v.add(new Violation(at + "/" + j + "/feature", "one of model.features", reason.feature()));
@@ -208,8 +220,11 @@ public final class ReportInvariants {
         List<Violation> v = new ArrayList<>();
         if (r.timingsMs() != null) {
             AnomalyReport.Timings t = r.timingsMs();
-            long stages = t.plan() + t.read() + t.features() + t.train() + t.write();
-            if (t.total() < stages) {
+            BigInteger stages = BigInteger.ZERO; // exactly: stage times that wrap must not look short
+            for (long stage : new long[] {t.plan(), t.read(), t.features(), t.train(), t.write()}) {
+                stages = stages.add(BigInteger.valueOf(stage));
+            }
+            if (BigInteger.valueOf(t.total()).compareTo(stages) < 0) {
                 v.add(new Violation("/timings_ms/total", ">= the sum of the stages (" + stages + ")",
                         Long.toString(t.total())));
             }

@@ -95,6 +95,36 @@ class ReportInvariantsTest {
     }
 
     @Test
+    void numbersCraftedToWrapPast2To63OrToReadAsInfinityAreViolations() throws IOException {
+        AnomalyReport r = valid();
+        long max = Long.MAX_VALUE;
+        // In longs each of these wrapped around into a match: 2 (2^63 - 1) + 1002 = 1000, 2 (2^63 - 1) + 4 = 2,
+        // and stages summing to 8 under a total of 3000.
+        AnomalyReport wrapped = new AnomalyReport(1, r.run(), 5000, 1000, 1000, 2,
+                Map.of("not_json", max, "oversized", max, "null_value", 4L),
+                List.of(new AnomalyReport.OffsetRangeEntry("security-events", 0, 0, max),
+                        new AnomalyReport.OffsetRangeEntry("security-events", 1, 0, max),
+                        new AnomalyReport.OffsetRangeEntry("security-events", 2, 0, 1002)),
+                20, 2, 0.1, r.model(), new AnomalyReport.Timings(max, max, 10, 0, 0, 3000), r.topAnomalies());
+        assertThat(ReportInvariants.check(wrapped)).extracting(Violation::toString).containsExactly(
+                "/malformed_by_reason: expected counts adding up to malformed_events (2), found a sum of "
+                        + "18446744073709551618",
+                "/offset_ranges: expected ranges covering events_planned (1000) offsets, found 18446744073709552616 "
+                        + "offsets",
+                "/timings_ms/total: expected >= the sum of the stages (18446744073709551624), found 3000");
+
+        String json = new String(ReportJson.toBytes(new AnomalyReport(2, r.run(), 5000, 1000, 1000, 2,
+                r.malformedByReason(), r.offsetRanges(), 20, 2, 0.1, r.model(), r.timingsMs(),
+                List.of(new AnomalyReport.TopAnomaly("mallory", 0.71, 80, 0.6, List.of(
+                        new AnomalyReport.Reason("total_events", 80, 20, 4.5, "80 events")))))))
+                .replace("\"robust_z\" : 4.5", "\"robust_z\" : 1e400").replace("\"median\" : 20.0", "\"median\" : -1e999");
+        assertThat(json).contains("1e400", "-1e999");
+        assertThat(ReportInvariants.check(ReportJson.read(json.getBytes()))).extracting(Violation::toString)
+                .containsExactly("/top_anomalies/0/reasons/0/median: expected a finite number, found -Infinity",
+                        "/top_anomalies/0/reasons/0/robust_z: expected a finite number, found Infinity");
+    }
+
+    @Test
     void versionTwoEntriesGiveTheirReasonsAndVersionOneEntriesNone() throws IOException {
         AnomalyReport r = valid();
         List<AnomalyReport.Reason> reasons = List.of(
