@@ -249,17 +249,49 @@ public final class ReportVerifier {
                 in -> Evaluation.read(in).runId()));
         violations.addAll(checkRunId(outputDirectory.resolve(CommitFiles.REPORT_PAGE), runId,
                 ReportVerifier::pageRunId));
+        violations.addAll(checkPageNamesARun(outputDirectory.resolve(CommitFiles.REPORT_PAGE)));
         violations.addAll(checkRunId(outputDirectory.resolve(GroundTruth.FILE), runId,
                 in -> GroundTruth.read(in).runId()));
         return violations;
     }
 
-    private static final Pattern PAGE_RUN_ID = Pattern.compile("<meta name=\"streamguard-run-id\" content=\"([^\"]*)\">");
+    private static final Pattern META_TAG = Pattern.compile("<meta\\b[^>]*>", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ATTRIBUTE = Pattern.compile(
+            "([a-zA-Z_:][-a-zA-Z0-9_:.]*)\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s\"'>]+))");
 
-    /** The run id in the page's head; a page without one names no run. */
+    /**
+     * The run id in the page's {@code <meta name="streamguard-run-id" content="…">}, whatever the order and quoting
+     * of its attributes; null when the page has none.
+     */
     private static String pageRunId(InputStream in) throws IOException {
-        Matcher m = PAGE_RUN_ID.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        return m.find() ? m.group(1) : null;
+        Matcher tag = META_TAG.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        while (tag.find()) {
+            Map<String, String> attributes = new HashMap<>();
+            Matcher a = ATTRIBUTE.matcher(tag.group());
+            while (a.find()) {
+                String value = a.group(2) != null ? a.group(2) : a.group(3) != null ? a.group(3) : a.group(4);
+                attributes.putIfAbsent(a.group(1).toLowerCase(java.util.Locale.ROOT), value);
+            }
+            if ("streamguard-run-id".equals(attributes.get("name"))) {
+                return attributes.getOrDefault("content", "");
+            }
+        }
+        return null;
+    }
+
+    /** Every page StreamGuard writes names its run: one that names none was not written with this report. */
+    private static List<Violation> checkPageNamesARun(Path page) {
+        if (!Files.isRegularFile(page)) {
+            return List.of();
+        }
+        try (InputStream in = Files.newInputStream(page)) {
+            return pageRunId(in) == null
+                    ? List.of(new Violation(page.getFileName() + "/run_id",
+                            "a <meta name=\"streamguard-run-id\"> naming the report's run", "none"))
+                    : List.of();
+        } catch (IOException e) {
+            return List.of(); // checkRunId has named it
+        }
     }
 
     /** How a file beside the report names the run it was committed with. */

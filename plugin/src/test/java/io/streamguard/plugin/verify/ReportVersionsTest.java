@@ -109,6 +109,15 @@ class ReportVersionsTest {
         Files.writeString(temp.resolve("anomaly_report.html"),
                 "<html><head><meta name=\"streamguard-run-id\" content=\"run-1\">");
         assertThat(ReportVerifier.checkCommit(temp, "run-1")).isEmpty();
+        // Edited by hand: attributes swapped, other quotes, or the marker taken out.
+        Files.writeString(temp.resolve("anomaly_report.html"),
+                "<html><head><META content='run-0' data-x=1 name=streamguard-run-id></head>");
+        assertThat(ReportVerifier.checkCommit(temp, "run-1")).extracting(Violation::toString)
+                .containsExactly("anomaly_report.html/run_id: expected the report's run id run-1, found run-0");
+        Files.writeString(temp.resolve("anomaly_report.html"), "<html><head><meta charset=\"utf-8\"></head>");
+        assertThat(ReportVerifier.checkCommit(temp, "run-1")).extracting(Violation::toString).containsExactly(
+                "anomaly_report.html/run_id: expected a <meta name=\"streamguard-run-id\"> naming the report's run, "
+                        + "found none");
     }
 
     @Test
