@@ -5,7 +5,6 @@ import io.streamguard.pipeline.features.UserFeatures;
 import io.streamguard.pipeline.output.OutputCommitter;
 import io.streamguard.pipeline.output.QuarantineWriter;
 import io.streamguard.pipeline.output.ReportPage;
-import io.streamguard.pipeline.output.ScoreHistogram;
 import io.streamguard.pipeline.plan.KafkaTopicInspector;
 import io.streamguard.pipeline.plan.OffsetPlan;
 import io.streamguard.pipeline.plan.OffsetPlanner;
@@ -102,9 +101,11 @@ public final class StreamGuardPipeline {
     private record Featured(Dataset<Row> features, long users, long ms) {
     }
 
-    /** The forest's scores (cached), the counts, their distribution and the top of the ranking with reasons. */
-    private record Scored(IsolationForestDetector.Result result, Dataset<Row> scores, long users, long anomalous,
-                          ScoreHistogram histogram, List<AnomalyReport.TopAnomaly> top, long ms) {
+    /** The forest's scores and what the report says of them (counts, histogram, the top with reasons). */
+    private record Scored(IsolationForestDetector.Result result, ScoredUsers.Summary summary, long ms) {
+        Dataset<Row> scores() {
+            return result.scored();
+        }
     }
 
     /** Reasons given for each of the top users: its most deviating features. */
@@ -196,8 +197,7 @@ public final class StreamGuardPipeline {
                 featured.features(), UserFeatures.FEATURE_COLUMNS, params, featured.users());
         ScoredUsers.Summary summary = ScoredUsers.summarize(result.rows().iterator(), result.scored().schema(),
                 featured.users(), UserFeatures.FEATURE_COLUMNS, config.reportTopN(), REASONS_PER_USER);
-        return new Scored(result, result.scored(), summary.users(), summary.anomalous(), summary.histogram(),
-                summary.top(), clock.lap());
+        return new Scored(result, summary, clock.lap());
     }
 
     /**
@@ -207,6 +207,7 @@ public final class StreamGuardPipeline {
     private static AnomalyReport publish(SparkSession spark, JobConfig config, OutputCommitter committer, Run run,
                                          Planned planned, Read read, Featured featured, Scored scored,
                                          Stopwatch clock) throws IOException {
+        ScoredUsers.Summary summary = scored.summary();
         if (config.groundTruth() != null) {
             writeEvaluation(committer, scored.scores(), config, scored.result().threshold(), run.id());
         }
@@ -239,15 +240,15 @@ public final class StreamGuardPipeline {
                 plan.ranges().stream()
                         .map(r -> new AnomalyReport.OffsetRangeEntry(r.topic(), r.partition(), r.from(), r.until()))
                         .toList(),
-                scored.users(), scored.anomalous(), (double) scored.anomalous() / scored.users(),
+                summary.users(), summary.anomalous(), (double) summary.anomalous() / summary.users(),
                 new AnomalyReport.Model("isolation_forest", config.numTrees(), config.maxSamples(),
                         scored.result().samplesPerTree(), config.contamination(), config.seed(),
                         scored.result().threshold(), UserFeatures.FEATURE_COLUMNS),
                 new AnomalyReport.Timings(planned.ms(), read.ms(), featured.ms(), scored.ms(), writeMs,
                         (System.nanoTime() - run.jobStartNanos()) / 1_000_000),
-                scored.top());
+                summary.top());
         try (OutputStream out = committer.fileSystem().create(committer.staged(CommitFiles.REPORT_PAGE), true)) {
-            out.write(ReportPage.render(report, scored.histogram()).getBytes(StandardCharsets.UTF_8));
+            out.write(ReportPage.render(report, summary.histogram()).getBytes(StandardCharsets.UTF_8));
         }
         try (OutputStream out = committer.fileSystem().create(committer.staged(ReportJson.REPORT_FILE), true)) {
             out.write(ReportJson.toBytes(report));
@@ -258,7 +259,8 @@ public final class StreamGuardPipeline {
         read.parsed().unpersist();
         featured.features().unpersist();
         scored.scores().unpersist();
-        LOG.info("Committed {} users ({} anomalous) to {}", scored.users(), scored.anomalous(), committer.output());
+        LOG.info("Committed {} users ({} anomalous) to {}", summary.users(), summary.anomalous(),
+                committer.output());
         return report;
     }
 
@@ -299,7 +301,8 @@ public final class StreamGuardPipeline {
      * {@code spark.sql.inMemoryColumnarStorage.compressed} wins; on a cluster, Spark's default (compressed) stays.
      */
     static boolean compressCache(long plannedEvents, long maxHeapBytes) {
-        return (double) plannedEvents * UNCOMPRESSED_CACHE_BYTES_PER_EVENT > UNCOMPRESSED_CACHE_HEAP_SHARE * maxHeapBytes;
+        return (double) plannedEvents * UNCOMPRESSED_CACHE_BYTES_PER_EVENT
+                > UNCOMPRESSED_CACHE_HEAP_SHARE * maxHeapBytes;
     }
 
     static final String COMPRESSED_CACHE = "spark.sql.inMemoryColumnarStorage.compressed";
