@@ -8,6 +8,7 @@ import io.streamguard.pipeline.plan.OffsetPlanner;
 import io.streamguard.pipeline.plan.OffsetRange;
 import io.streamguard.pipeline.plan.Take;
 import io.streamguard.pipeline.source.EventParser;
+import io.streamguard.pipeline.source.KafkaRangeReader;
 import io.streamguard.pipeline.source.KafkaSliceSource;
 import java.time.Duration;
 import java.util.HashMap;
@@ -104,8 +105,8 @@ public class KafkaReadBenchmark {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaSliceSource.BOUNDED_MAX_PARTITION_FETCH_BYTES);
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, KafkaSliceSource.BOUNDED_FETCH_MAX_WAIT_MS);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaRangeReader.BOUNDED_MAX_PARTITION_FETCH_BYTES);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, KafkaRangeReader.BOUNDED_FETCH_MAX_WAIT_MS);
         long read = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             Map<TopicPartition, Long> until = new HashMap<>();
@@ -138,8 +139,9 @@ public class KafkaReadBenchmark {
 
     private long boundedRead(Take take) {
         OffsetPlan plan = plan(take);
-        Dataset<Row> records = KafkaSliceSource.read(spark, bootstrap, plan, Map.of(), 30_000);
-        long read = EventParser.events(EventParser.parse(records, Integer.MAX_VALUE)).select(col("user")).count();
+        Dataset<Row> parsed = KafkaSliceSource.read(spark, bootstrap, plan, Map.of(), 30_000,
+                new EventParser(Integer.MAX_VALUE, EventParser.latestTimestampMs(System.currentTimeMillis())));
+        long read = EventParser.events(parsed).select(col("user")).count();
         return ReadCheck.expect("bounded read (" + take + ")", maxEvents, read, topic);
     }
 

@@ -3,7 +3,7 @@ package io.streamguard.pipeline;
 import io.streamguard.spec.Redaction;
 import io.streamguard.spec.SecretsBlock;
 import io.streamguard.pipeline.plan.Take;
-import io.streamguard.pipeline.source.KafkaSliceSource;
+import io.streamguard.pipeline.source.KafkaRangeReader;
 import io.streamguard.spec.Arguments;
 import io.streamguard.spec.InvalidSettingException;
 import io.streamguard.spec.JobProtocol;
@@ -153,10 +153,17 @@ public record JobConfig(
             }
         }
         String until = spec.get(RunSpec.UNTIL);
-        String isolation = kafka.get(KafkaSliceSource.ISOLATION_LEVEL);
+        String isolation = kafka.get(KafkaRangeReader.ISOLATION_LEVEL);
         if (isolation != null && !List.of("read_committed", "read_uncommitted").contains(isolation.trim())) {
-            throw StreamGuardException.badConfig("Kafka property " + KafkaSliceSource.ISOLATION_LEVEL
+            throw StreamGuardException.badConfig("Kafka property " + KafkaRangeReader.ISOLATION_LEVEL
                     + " must be read_committed or read_uncommitted; was '" + isolation + "'.");
+        }
+        for (String fixed : KafkaRangeReader.FIXED_PROPERTIES) {
+            if (kafka.containsKey(fixed)) {
+                throw StreamGuardException.badConfig("Kafka property " + fixed + " cannot be set: the read chooses "
+                        + "its offsets by plan (--start-from, --max-events, --until), reads values as bytes and "
+                        + "commits nothing. Remove it from the Kafka properties.");
+            }
         }
         return new JobConfig(spec.get(RunSpec.BOOTSTRAP_SERVERS), spec.get(RunSpec.TOPIC), spec.get(RunSpec.MAX_EVENTS),
                 take, from, until == null ? null : Instant.parse(until), spec.get(RunSpec.OUTPUT),
@@ -169,7 +176,7 @@ public record JobConfig(
 
     /** {@code read_committed} unless the Kafka properties ask for {@code read_uncommitted}. */
     public String isolationLevel() {
-        return KafkaSliceSource.isolationLevel(kafkaProperties);
+        return KafkaRangeReader.isolationLevel(kafkaProperties);
     }
 
     /** How the read was bounded, in words for the report and the log. */

@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -138,32 +137,21 @@ public final class StreamGuardPipeline {
     private static Read read(SparkSession spark, JobConfig config, Planned planned, Instant startedAt,
                              Stopwatch clock) {
         Dataset<Row> parsed;
-        List<Row> countsByReason;
+        EventParser.Counts counts;
         try {
-            // Spark's source asks the broker for offsets when loading; the count is the only action that
-            // reads records: from here on the parsed records are cached.
-            Dataset<Row> records = KafkaSliceSource.read(spark, config.bootstrapServers(), planned.plan(),
-                    config.kafkaProperties(), config.kafkaTimeout().toMillis());
-            parsed = EventParser.parse(records, config.maxRecordBytes(),
-                    EventParser.latestTimestampMs(startedAt.toEpochMilli())).persist(StorageLevel.MEMORY_AND_DISK());
-            countsByReason = parsed.groupBy(EventParser.REJECT_REASON).count().collectAsList();
+            // The count is the only action that reads records: from here on the parsed records are cached.
+            parsed = KafkaSliceSource.read(spark, config.bootstrapServers(), planned.plan(),
+                    config.kafkaProperties(), config.kafkaTimeout().toMillis(),
+                    new EventParser(config.maxRecordBytes(), EventParser.latestTimestampMs(startedAt.toEpochMilli())))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            counts = EventParser.count(parsed);
         } catch (Exception e) { // Spark throws its checked SparkException from Scala, undeclared
             throw ReadFailures.classify(e, config.bootstrapServers()).orElseThrow(() -> sneaky(e));
         }
-        Map<String, Long> malformedByReason = new TreeMap<>();
-        long eventsRead = 0;
-        for (Row row : countsByReason) {
-            long n = row.getLong(1);
-            eventsRead += n;
-            if (!row.isNullAt(0)) {
-                malformedByReason.put(row.getString(0), n);
-            }
-        }
-        long malformed = malformedByReason.values().stream().mapToLong(Long::longValue).sum();
         long readMs = clock.lap();
-        LOG.info("Read {} records ({} malformed{}) in {} ms", eventsRead, malformed,
-                malformed == 0 ? "" : ", by reason " + malformedByReason, readMs);
-        return new Read(parsed, eventsRead, malformedByReason, malformed, readMs);
+        LOG.info("Read {} records ({} malformed{}) in {} ms", counts.records(), counts.rejected(),
+                counts.rejected() == 0 ? "" : ", by reason " + counts.rejectedByReason(), readMs);
+        return new Read(parsed, counts.records(), counts.rejectedByReason(), counts.rejected(), readMs);
     }
 
     /** Features per user; fewer than 2 users cannot be compared. */

@@ -36,6 +36,9 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap-servers=b:1", "--output=o",
             "--kafka-property", "isolation.level=serializable"}))
                 .hasMessageContaining("isolation.level must be read_committed or read_uncommitted");
+        assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap-servers=b:1", "--output=o",
+            "--kafka-property", "auto.offset.reset=earliest"}))
+                .hasMessageStartingWith("Kafka property auto.offset.reset cannot be set: the read chooses its offsets");
     }
 
     @Test

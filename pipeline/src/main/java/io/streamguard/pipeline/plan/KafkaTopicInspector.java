@@ -1,7 +1,7 @@
 package io.streamguard.pipeline.plan;
 
 import io.streamguard.pipeline.StreamGuardException;
-import io.streamguard.pipeline.source.KafkaSliceSource;
+import io.streamguard.pipeline.source.KafkaRangeReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,16 +40,16 @@ public final class KafkaTopicInspector implements AutoCloseable {
 
     /**
      * @param kafkaProperties the client properties of the read; their {@code isolation.level} (default
-     *     {@code read_committed}, see {@link KafkaSliceSource#DEFAULT_ISOLATION_LEVEL}) decides where partitions end
+     *     {@code read_committed}, see {@link KafkaRangeReader#DEFAULT_ISOLATION_LEVEL}) decides where partitions end
      */
     public KafkaTopicInspector(String bootstrapServers, Map<String, String> kafkaProperties, Duration timeout) {
         this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;
         this.isolationLevel = IsolationLevel.valueOf(
-                KafkaSliceSource.isolationLevel(kafkaProperties).toUpperCase(java.util.Locale.ROOT));
+                KafkaRangeReader.isolationLevel(kafkaProperties).toUpperCase(java.util.Locale.ROOT));
         Properties props = new Properties();
         props.putAll(kafkaProperties);
-        props.remove(KafkaSliceSource.ISOLATION_LEVEL); // a consumer setting; the Admin client warns about it
+        props.remove(KafkaRangeReader.ISOLATION_LEVEL); // a consumer setting; the Admin client warns about it
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);

@@ -1,7 +1,10 @@
 package io.streamguard.pipeline.plan;
 
-/** A planned read of one partition: offsets {@code [from, until)}. An empty range has {@code from == until}. */
-public record OffsetRange(String topic, int partition, long from, long until) {
+/**
+ * A planned read of one partition: offsets {@code [from, until)}. An empty range has {@code from == until}.
+ * Serializable: the read ships each range to the task that reads it.
+ */
+public record OffsetRange(String topic, int partition, long from, long until) implements java.io.Serializable {
 
     public OffsetRange {
         if (from < 0 || until < from) {

@@ -4,10 +4,16 @@ import io.streamguard.pipeline.StreamGuardException;
 import java.util.Optional;
 
 /**
- * Turns the failures of Spark's Kafka source that users meet into messages that say what happened and what to do:
+ * Turns the failures of the read that users meet into messages that say what happened and what to do:
  * records deleted between planning and reading, and a broker lost during the read.
  */
 public final class ReadFailures {
+
+    /** How {@link KafkaRangeReader}'s message starts when records of its range were deleted before it read them. */
+    static final String DATA_LOST = "Some data may have been lost";
+
+    /** How {@link KafkaRangeReader}'s message starts when a poll brought nothing within the timeout. */
+    static final String NO_RECORDS = "Cannot fetch record for offset";
 
     private ReadFailures() {
     }
@@ -15,7 +21,7 @@ public final class ReadFailures {
     public static Optional<StreamGuardException> classify(Throwable failure, String bootstrapServers) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
-            if (message.contains("Some data may have been lost") || message.contains("OffsetOutOfRange")) {
+            if (message.contains(DATA_LOST)) {
                 return Optional.of(new StreamGuardException(StreamGuardException.EXIT_KAFKA,
                         "Records of the planned offset ranges were deleted from Kafka (retention, compaction of "
                                 + "the range's start, or deleteRecords) after planning and before they were read: "
@@ -25,9 +31,8 @@ public final class ReadFailures {
             }
             if (t instanceof java.util.concurrent.TimeoutException
                     || t instanceof org.apache.kafka.common.errors.TimeoutException
-                    || message.contains("Cannot fetch record for offset")
-                    || message.contains("Timed out waiting for a node assignment")
-                    || message.contains("Failed to get records for")) {
+                    || message.contains(NO_RECORDS)
+                    || message.contains("Timed out waiting for a node assignment")) {
                 return Optional.of(new StreamGuardException(StreamGuardException.EXIT_KAFKA,
                         "Lost the Kafka broker at " + bootstrapServers + " while reading the planned offset ranges ("
                                 + firstLine(message) + "). Nothing was written and the previous outputs are "

@@ -47,7 +47,7 @@ class OffsetPlannerTest {
         OffsetPlan plan = OffsetPlanner.plan("t", windows(0, 0, 0), 1000, Take.NEWEST);
         assertThat(plan.ranges()).hasSize(3).allSatisfy(r -> assertThat(r.size()).isZero());
         assertThat(plan.plannedOffsets()).isZero();
-        assertThat(plan.endingOffsetsJson()).isEqualTo("{\"t\":{\"0\":0,\"1\":0,\"2\":0}}");
+        assertThat(plan.ranges()).extracting(OffsetRange::partition).containsExactly(0, 1, 2);
     }
 
     @Test
@@ -75,11 +75,9 @@ class OffsetPlannerTest {
     }
 
     @Test
-    void sparkOptionsNameEveryPartitionWithConcreteOffsets() {
+    void everyPartitionGetsConcreteOffsets() {
         OffsetPlan plan = OffsetPlanner.plan("events", windows(5, 5), 4, Take.OLDEST);
-        assertThat(plan.assignJson()).isEqualTo("{\"events\":[0,1]}");
-        assertThat(plan.startingOffsetsJson()).isEqualTo("{\"events\":{\"0\":0,\"1\":0}}");
-        assertThat(plan.endingOffsetsJson()).isEqualTo("{\"events\":{\"0\":2,\"1\":2}}");
+        assertThat(plan.ranges()).containsExactly(new OffsetRange("events", 0, 0, 2), new OffsetRange("events", 1, 0, 2));
     }
 
     @Test

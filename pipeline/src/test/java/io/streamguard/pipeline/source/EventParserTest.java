@@ -49,6 +49,14 @@ class EventParserTest {
             assertThat(reasons.get((long) offset)).as("reason of offset %d", offset).isEqualTo(expected[offset]);
         }
 
+        EventParser.Counts counts = EventParser.count(parsed);
+        assertThat(counts.records()).isEqualTo(16);
+        assertThat(counts.rejected()).isEqualTo(14);
+        assertThat(counts.rejectedByReason()).containsExactly(Map.entry("invalid_utf8", 1L),
+                Map.entry("missing_timestamp", 1L), Map.entry("missing_user", 2L), Map.entry("not_json", 5L),
+                Map.entry("null_value", 1L), Map.entry("oversized", 1L), Map.entry("threat_score_out_of_range", 1L),
+                Map.entry("wrong_type", 2L));
+
         List<Row> events = EventParser.events(parsed).orderBy("offset").collectAsList();
         assertThat(events).extracting(r -> r.getString(0)).containsExactly("alice", "bob");
         Row alice = events.get(0);

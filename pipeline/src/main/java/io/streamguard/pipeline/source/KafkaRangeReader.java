@@ -1,0 +1,197 @@
+package io.streamguard.pipeline.source;
+
+import io.streamguard.pipeline.plan.OffsetRange;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads exactly one planned offset range of one partition with a plain Kafka consumer: {@code assign}, {@code seek}
+ * to the range's start, poll until the consumer's position reaches its end. No consumer group, no commits.
+ *
+ * <p>Offsets in the range that hold no record (compaction, transaction markers, aborted records under
+ * {@code read_committed}) are skipped by the consumer; its position still moves past them, so the read ends.
+ * Records deleted before they are read (retention, {@code deleteRecords}) fail the read: the consumer resets no
+ * offset ({@code auto.offset.reset=none}), so a range that starts below the partition's log start is an error that
+ * names the offsets, never a shorter read. A poll that brings neither records nor progress within the timeout
+ * fails too: every planned offset existed when planned, so waiting means the broker is gone.
+ *
+ * <p>Serializable, so that Spark ships it to the tasks; each task opens its own consumer.
+ */
+public final class KafkaRangeReader implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Client properties the read sets itself, whatever the user's properties say: they decide what is read (the
+     * offsets are planned, values are bytes) and that nothing is written back to Kafka.
+     */
+    public static final List<String> FIXED_PROPERTIES = List.of(
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
+
+    /**
+     * The broker ships whole record batches up to this many bytes per partition and fetch. A bounded read of a few
+     * thousand ~250-byte events needs far less than the consumer's 1 MiB default, and a smaller fetch stops it
+     * pulling megabytes past the end offset.
+     */
+    public static final int BOUNDED_MAX_PARTITION_FETCH_BYTES = 256 * 1024;
+
+    /**
+     * Every planned offset already exists, so a fetch never needs to wait for new records. At the end of a
+     * partition (every {@code newest} read ends there) the consumer's read-ahead fetch would otherwise make the
+     * broker hold the response for the default 500 ms: measured here, 250 records per task took 580 ms at the
+     * default and 100 ms at 10 ms.
+     */
+    public static final int BOUNDED_FETCH_MAX_WAIT_MS = 10;
+
+    /** The Kafka client property that says whether records of open and aborted transactions are read. */
+    public static final String ISOLATION_LEVEL = "isolation.level";
+
+    /**
+     * Events of an aborted transaction never happened, and those of an open one may never happen: scoring them
+     * would score events that no consumer of the topic's committed history ever sees. Kafka's consumer and Spark's
+     * Kafka source default to {@code read_uncommitted} (the consumer's default since transactions were added, for
+     * compatibility); we read committed records unless the Kafka properties set {@code isolation.level}. The
+     * planner then ends {@code newest} reads at the last stable offset, not the high watermark.
+     */
+    public static final String DEFAULT_ISOLATION_LEVEL = "read_committed";
+
+    /** The isolation level a read with these Kafka client properties uses. */
+    public static String isolationLevel(Map<String, String> kafkaProperties) {
+        return kafkaProperties.getOrDefault(ISOLATION_LEVEL, DEFAULT_ISOLATION_LEVEL).trim()
+                .toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private final String bootstrapServers;
+    private final Map<String, String> kafkaProperties;
+    private final long pollTimeoutMs;
+
+    /**
+     * @param kafkaProperties the user's client properties (security, tuning); they override the read's defaults
+     *     except {@link #FIXED_PROPERTIES}
+     * @param pollTimeoutMs how long a poll may bring nothing before the read fails
+     */
+    public KafkaRangeReader(String bootstrapServers, Map<String, String> kafkaProperties, long pollTimeoutMs) {
+        this.bootstrapServers = bootstrapServers;
+        this.kafkaProperties = Map.copyOf(kafkaProperties);
+        this.pollTimeoutMs = pollTimeoutMs;
+    }
+
+    /** The consumer's settings for a bounded read. */
+    Properties consumerProperties() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                Integer.toString(BOUNDED_MAX_PARTITION_FETCH_BYTES));
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(BOUNDED_FETCH_MAX_WAIT_MS));
+        // The consumer's own waits (positions, metadata) get the poll's bound instead of 60 s.
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(pollTimeoutMs));
+        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(pollTimeoutMs));
+        // The plan ends at the last stable offset when reading committed records (KafkaTopicInspector).
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel(kafkaProperties));
+        // The user's client properties come next and win (security settings, or their own fetch tuning).
+        p.putAll(kafkaProperties);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return p;
+    }
+
+    /**
+     * The records of {@code range}, in offset order, fetched as they are consumed. The consumer opens on the first
+     * call to {@code hasNext} and closes when the range is exhausted or the iterator is closed.
+     */
+    public Records read(OffsetRange range) {
+        return new Records(range);
+    }
+
+    /** The records of one range; close it if you stop before the end. */
+    public final class Records implements Iterator<ConsumerRecord<byte[], byte[]>>, AutoCloseable {
+
+        private final TopicPartition partition;
+        private final long until;
+        private long position;
+        private KafkaConsumer<byte[], byte[]> consumer;
+        private Iterator<ConsumerRecord<byte[], byte[]>> fetched = Collections.emptyIterator();
+        private boolean closed;
+
+        private Records(OffsetRange range) {
+            this.partition = new TopicPartition(range.topic(), range.partition());
+            this.until = range.until();
+            this.position = range.from();
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!fetched.hasNext()) {
+                if (position >= until || closed) {
+                    close();
+                    return false;
+                }
+                fetch();
+            }
+            return true;
+        }
+
+        @Override
+        public ConsumerRecord<byte[], byte[]> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return fetched.next();
+        }
+
+        private void fetch() {
+            if (consumer == null) {
+                consumer = new KafkaConsumer<>(consumerProperties());
+                consumer.assign(List.of(partition));
+                consumer.seek(partition, position);
+            }
+            List<ConsumerRecord<byte[], byte[]>> records;
+            long next;
+            try {
+                records = consumer.poll(Duration.ofMillis(pollTimeoutMs)).records(partition);
+                next = consumer.position(partition);
+            } catch (OffsetOutOfRangeException e) {
+                throw new IllegalStateException(ReadFailures.DATA_LOST + ": offset " + position + " of " + partition
+                        + " is no longer in Kafka (" + e.getMessage() + ").", e);
+            }
+            if (records.isEmpty() && next == position) {
+                throw new IllegalStateException(ReadFailures.NO_RECORDS + " " + position + " of " + partition
+                        + " within " + pollTimeoutMs + " ms.");
+            }
+            List<ConsumerRecord<byte[], byte[]>> inRange = new ArrayList<>(records.size());
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                if (record.offset() >= until) {
+                    break;
+                }
+                inRange.add(record);
+            }
+            position = next;
+            fetched = inRange.iterator();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            if (consumer != null) {
+                consumer.close();
+                consumer = null;
+            }
+        }
+    }
+}
