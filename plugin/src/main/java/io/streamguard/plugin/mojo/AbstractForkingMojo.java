@@ -2,6 +2,7 @@ package io.streamguard.plugin.mojo;
 
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.launch.JobFailedException;
+import io.streamguard.plugin.launch.JvmArgs;
 import io.streamguard.plugin.launch.SparkJavaSupport;
 import io.streamguard.plugin.launch.StreamGuardRunner;
 import java.io.File;
@@ -22,7 +23,11 @@ abstract class AbstractForkingMojo extends AbstractResolvingMojo {
     @Parameter(property = "streamguard.workDirectory", defaultValue = "${project.build.directory}/streamguard-work")
     File workDirectory;
 
-    /** Extra options of the forked JVM, e.g. {@code -Xmx4g}. */
+    /**
+     * Extra options of the forked JVM, e.g. {@code -Xmx4g}. On the command line, separate several with commas
+     * ({@code -Dstreamguard.jvmArgs=-Xmx4g,-XX:StartFlightRecording=filename=run.jfr,settings=profile}): a comma
+     * followed by something other than {@code -} belongs to the option before it.
+     */
     @Parameter(property = "streamguard.jvmArgs")
     List<String> jvmArgs;
 
@@ -50,8 +55,13 @@ abstract class AbstractForkingMojo extends AbstractResolvingMojo {
         SparkJavaSupport.warning(version, javaHome).ifPresent(getLog()::warn);
     }
 
-    List<String> jvmArgs() {
-        return jvmArgs == null ? List.of() : jvmArgs;
+    /** The extra JVM options, with the commas Maven split a {@code -Dstreamguard.jvmArgs=} value at put back. */
+    List<String> jvmArgs() throws MojoFailureException {
+        try {
+            return JvmArgs.rejoinCommas(jvmArgs == null ? List.of() : jvmArgs);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        }
     }
 
     /**
