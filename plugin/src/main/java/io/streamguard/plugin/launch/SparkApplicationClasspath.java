@@ -17,7 +17,7 @@ public final class SparkApplicationClasspath {
 
     /**
      * The jars of {@code applicationClasspath} a cluster's Spark does not have: ours and our non-Spark
-     * dependencies (the Kafka connector, kafka-clients, isolation-forest, ...), for {@code spark.jars}.
+     * dependencies (kafka-clients, isolation-forest, ...), for {@code spark.jars}.
      */
     public static List<Path> applicationJars(ClasspathResolver resolver, PluginVersions versions,
                                              List<Path> applicationClasspath) {
