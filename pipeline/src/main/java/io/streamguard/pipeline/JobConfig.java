@@ -158,13 +158,10 @@ public record JobConfig(
             throw StreamGuardException.badConfig("Kafka property " + KafkaRangeReader.ISOLATION_LEVEL
                     + " must be read_committed or read_uncommitted; was '" + isolation + "'.");
         }
-        for (String fixed : KafkaRangeReader.FIXED_PROPERTIES) {
-            if (kafka.containsKey(fixed)) {
-                throw StreamGuardException.badConfig("Kafka property " + fixed + " cannot be set: the read chooses "
-                        + "its offsets by plan (--start-from, --max-events, --until), reads values as bytes and "
-                        + "commits nothing. Remove it from the Kafka properties.");
-            }
-        }
+        KafkaRangeReader.problem(spec.get(RunSpec.BOOTSTRAP_SERVERS), kafka, spec.get(RunSpec.KAFKA_TIMEOUT_MS))
+                .ifPresent(problem -> {
+                    throw StreamGuardException.badConfig(problem);
+                });
         return new JobConfig(spec.get(RunSpec.BOOTSTRAP_SERVERS), spec.get(RunSpec.TOPIC), spec.get(RunSpec.MAX_EVENTS),
                 take, from, until == null ? null : Instant.parse(until), spec.get(RunSpec.OUTPUT),
                 spec.get(RunSpec.MASTER), kafka, Duration.ofMillis(spec.get(RunSpec.KAFKA_TIMEOUT_MS)),

@@ -39,6 +39,24 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap-servers=b:1", "--output=o",
             "--kafka-property", "auto.offset.reset=earliest"}))
                 .hasMessageStartingWith("Kafka property auto.offset.reset cannot be set: the read chooses its offsets");
+        // A client.properties with other brokers: the plan and the read would ask different clusters.
+        assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap-servers=b:1", "--output=o",
+            "--kafka-property", "bootstrap.servers=other:9092"}))
+                .hasMessageStartingWith("Kafka property bootstrap.servers (other:9092) differs from the run's brokers "
+                        + "(b:1,");
+        assertThat(JobConfig.parse(new String[] {"--bootstrap-servers=b:1", "--output=o",
+            "--kafka-property", "bootstrap.servers= b:1"}).kafkaProperties()).containsKey("bootstrap.servers");
+        assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap-servers=b:1", "--output=o",
+            "--kafka-timeout-ms=10000", "--kafka-property", "fetch.max.wait.ms=60000"}))
+                .hasMessageStartingWith("Kafka property fetch.max.wait.ms (60000) must be below the Kafka timeout "
+                        + "(10000 ms");
+        assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap-servers=b:1", "--output=o",
+            "--kafka-property", "max.poll.records=0"}))
+                .hasMessageStartingWith("Kafka properties: Invalid value 0 for configuration max.poll.records");
+        assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap-servers=b:1", "--output=o",
+            "--kafka-property", "ssl.keystore.password.x=hunter2", "--kafka-property", "fetch.min.bytes=hunter2"}))
+                .hasMessageContaining("fetch.min.bytes")
+                .hasMessageNotContaining("hunter2");
     }
 
     @Test

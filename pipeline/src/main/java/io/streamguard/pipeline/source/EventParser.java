@@ -152,7 +152,7 @@ public final class EventParser implements Serializable {
         if (!isUtf8(value)) {
             return "invalid_utf8";
         }
-        Row event = reader.call(value);
+        Row event = reader.parse(value);
         if (!event.isNullAt(ERROR)) {
             return event.getString(ERROR);
         }

@@ -1,6 +1,7 @@
 package io.streamguard.pipeline.source;
 
 import io.streamguard.pipeline.plan.OffsetRange;
+import io.streamguard.spec.Redaction;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,12 +10,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -92,10 +95,13 @@ public final class KafkaRangeReader implements Serializable {
 
     /** The consumer's settings for a bounded read. */
     Properties consumerProperties() {
+        return consumerProperties(bootstrapServers, kafkaProperties, pollTimeoutMs);
+    }
+
+    private static Properties consumerProperties(String bootstrapServers, Map<String, String> kafkaProperties,
+                                                 long pollTimeoutMs) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                Integer.toString(BOUNDED_MAX_PARTITION_FETCH_BYTES));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(BOUNDED_MAX_PARTITION_FETCH_BYTES));
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(BOUNDED_FETCH_MAX_WAIT_MS));
         // The consumer's own waits (positions, metadata) get the poll's bound instead of 60 s.
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(pollTimeoutMs));
@@ -104,11 +110,59 @@ public final class KafkaRangeReader implements Serializable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel(kafkaProperties));
         // The user's client properties come next and win (security settings, or their own fetch tuning).
         p.putAll(kafkaProperties);
+        // The planner asked these brokers for the offsets (KafkaTopicInspector): the read must ask the same.
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         return p;
+    }
+
+    /**
+     * What is wrong with these client properties for a bounded read, checked before anything starts: a property
+     * the read must own ({@link #FIXED_PROPERTIES}), other brokers than the run's (the plan would come from one
+     * cluster and the records from another), a fetch wait as long as the poll timeout (a healthy broker would look
+     * lost), or a value Kafka's consumer refuses.
+     *
+     * @return the message of a configuration error, or empty
+     */
+    public static Optional<String> problem(String bootstrapServers, Map<String, String> kafkaProperties,
+                                           long pollTimeoutMs) {
+        for (String fixed : FIXED_PROPERTIES) {
+            if (kafkaProperties.containsKey(fixed)) {
+                return Optional.of("Kafka property " + fixed + " cannot be set: the read chooses its offsets by plan "
+                        + "(--start-from, --max-events, --until), reads values as bytes and commits nothing. Remove "
+                        + "it from the Kafka properties.");
+            }
+        }
+        String brokers = kafkaProperties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+        if (brokers != null && !brokers.trim().equals(bootstrapServers.trim())) {
+            return Optional.of("Kafka property bootstrap.servers (" + brokers + ") differs from the run's brokers ("
+                    + bootstrapServers + ", --bootstrap-servers / streamguard.bootstrapServers): the offsets are "
+                    + "planned and read on one cluster. Remove bootstrap.servers from the Kafka properties, or set the "
+                    + "run's brokers to it.");
+        }
+        Properties consumer = consumerProperties(bootstrapServers, kafkaProperties, pollTimeoutMs);
+        try {
+            ConsumerConfig config = new ConsumerConfig(consumer);
+            int fetchWaitMs = config.getInt(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+            if (fetchWaitMs >= pollTimeoutMs) {
+                return Optional.of("Kafka property fetch.max.wait.ms (" + fetchWaitMs + ") must be below the Kafka "
+                        + "timeout (" + pollTimeoutMs + " ms, --kafka-timeout-ms / streamguard.kafkaTimeoutMs): a "
+                        + "healthy broker may hold a fetch that long, and a poll that brings nothing within the "
+                        + "timeout fails the run as a lost broker.");
+            }
+        } catch (ConfigException e) {
+            String message = String.valueOf(e.getMessage());
+            for (Map.Entry<String, String> property : kafkaProperties.entrySet()) {
+                if (Redaction.isSecret(property.getKey()) && !property.getValue().isEmpty()) {
+                    message = message.replace(property.getValue(), Redaction.MASK);
+                }
+            }
+            return Optional.of("Kafka properties: " + message + ". Fix the value in the Kafka properties.");
+        }
+        return Optional.empty();
     }
 
     /**

@@ -1,12 +1,12 @@
 package io.streamguard.pipeline.source;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import java.io.IOException;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.catalyst.expressions.GenericRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -24,14 +24,17 @@ import org.apache.spark.sql.types.StructType;
  * is accepted everywhere (a missing value). Undeclared fields are skipped whatever their type.
  *
  * <p>The result has the schema's fields followed by {@link #ERROR}: null when the value matched, otherwise
- * {@link #NOT_JSON} (unparsable, not an object, trailing content, nesting beyond Jackson's limit) or
- * {@link #WRONG_TYPE}; all other fields are null then.
+ * {@link #NOT_JSON} (unparsable, not an object, trailing content, nesting beyond Jackson's limit, a declared field
+ * twice in one object), {@link #WRONG_TYPE}, or {@link #INVALID_TEXT} (a declared string with a lone surrogate);
+ * all other fields are null then.
  */
-public final class StrictJsonReader implements UDF1<byte[], Row> {
+public final class StrictJsonReader implements java.io.Serializable {
 
     public static final String ERROR = "parse_error";
     public static final String NOT_JSON = "not_json";
     public static final String WRONG_TYPE = "wrong_type";
+    /** The reason of a string whose escapes leave half a surrogate pair: text that is not Unicode. */
+    public static final String INVALID_TEXT = "invalid_utf8";
 
     private static final long serialVersionUID = 1L;
 
@@ -48,13 +51,8 @@ public final class StrictJsonReader implements UDF1<byte[], Row> {
         this.schema = schema;
     }
 
-    /** The UDF's result type: the schema plus {@link #ERROR}. */
-    public StructType resultType() {
-        return schema.add(ERROR, DataTypes.StringType, true);
-    }
-
-    @Override
-    public Row call(byte[] value) {
+    /** The value parsed: the schema's fields and {@link #ERROR}; null for a null value. */
+    public Row parse(byte[] value) {
         if (value == null) {
             return null;
         }
@@ -69,8 +67,8 @@ public final class StrictJsonReader implements UDF1<byte[], Row> {
             }
             System.arraycopy(values, 0, fields, 0, values.length);
             return new GenericRow(fields);
-        } catch (WrongType e) {
-            return failed(fields, WRONG_TYPE);
+        } catch (Rejected e) {
+            return failed(fields, e.reason);
         } catch (IOException | RuntimeException e) { // malformed JSON, or limits of Jackson's read constraints
             return failed(fields, NOT_JSON);
         }
@@ -85,6 +83,7 @@ public final class StrictJsonReader implements UDF1<byte[], Row> {
     /** Reads the fields of the object whose START_OBJECT is the current token, up to its END_OBJECT. */
     private static Object[] readObject(JsonParser parser, StructType type) throws IOException {
         Object[] values = new Object[type.size()];
+        boolean[] seen = new boolean[type.size()];
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken token = parser.nextToken();
@@ -93,6 +92,12 @@ public final class StrictJsonReader implements UDF1<byte[], Row> {
                 parser.skipChildren();
                 continue;
             }
+            if (seen[index]) {
+                // Parsers differ on which of two equal keys wins, so a producer could show one user to us and
+                // another to other consumers of the topic: not a JSON object we take.
+                throw new JsonParseException(parser, "field '" + name + "' appears twice");
+            }
+            seen[index] = true;
             values[index] = read(parser, token, type.fields()[index]);
         }
         return values;
@@ -104,7 +109,11 @@ public final class StrictJsonReader implements UDF1<byte[], Row> {
         }
         DataType type = field.dataType();
         if (type == DataTypes.StringType && token == JsonToken.VALUE_STRING) {
-            return parser.getText();
+            String text = parser.getText();
+            if (hasLoneSurrogate(text)) {
+                throw new Rejected(INVALID_TEXT);
+            }
+            return text;
         }
         if (type == DataTypes.LongType && token == JsonToken.VALUE_NUMBER_INT
                 && (parser.getNumberType() == JsonParser.NumberType.INT
@@ -118,15 +127,37 @@ public final class StrictJsonReader implements UDF1<byte[], Row> {
         if (type instanceof StructType struct && token == JsonToken.START_OBJECT) {
             return new GenericRow(readObject(parser, struct));
         }
-        throw new WrongType();
+        throw new Rejected(WRONG_TYPE);
     }
 
-    /** A declared field holds a JSON value of another type; control flow only, no stack trace. */
-    private static final class WrongType extends IOException {
+    /**
+     * Whether escapes left half a surrogate pair (an escaped D800 without its low half): not Unicode text, and
+     * written out as {@code ?}, so two users that differ only there would become one.
+     */
+    static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A declared field holds a JSON value of another type ({@link #WRONG_TYPE}) or text that is not Unicode
+     * ({@link #INVALID_TEXT}); control flow only, no stack trace.
+     */
+    private static final class Rejected extends IOException {
         private static final long serialVersionUID = 1L;
 
-        WrongType() {
+        final String reason;
+
+        Rejected(String reason) {
             super(null, null);
+            this.reason = reason;
         }
 
         @Override

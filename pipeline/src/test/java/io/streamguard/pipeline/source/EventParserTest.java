@@ -78,4 +78,22 @@ class EventParserTest {
         assertThat(new String((byte[]) rejected.get(rejected.size() - 1).get(6), StandardCharsets.UTF_8))
                 .startsWith("{\"user\":\"gina\"");
     }
+
+    @Test
+    void aDeclaredFieldTwiceOrALoneSurrogateIsRejectedNotGuessed() {
+        KafkaRecords records = new KafkaRecords()
+                .add("{\"user\":\"dupA\",\"user\":\"dupB\",\"timestamp\":1700000000000}")
+                .add("{\"user\":\"x\",\"timestamp\":1700000000000,\"metadata\":{\"domain\":\"a\",\"domain\":\"b\"}}")
+                .add("{\"user\":\"surrogate\\ud800\",\"timestamp\":1700000000000}")
+                .add("{\"user\":\"low\\udc00first\",\"timestamp\":1700000000000}")
+                .add("{\"user\":\"clef\\ud834\\udd1e\",\"timestamp\":1700000000000}") // a valid pair
+                .add("{\"user\":\"ok\",\"timestamp\":1700000000000,\"extra\":1,\"extra\":2}"); // undeclared: skipped
+
+        List<Row> rows = EventParser.parse(records.toDataset(SparkTestSession.get()), 1_024).orderBy("offset")
+                .collectAsList();
+
+        assertThat(rows).extracting(r -> r.getString(r.fieldIndex(EventParser.REJECT_REASON)))
+                .containsExactly("not_json", "not_json", "invalid_utf8", "invalid_utf8", null, null);
+        assertThat(rows.get(4).getString(rows.get(4).fieldIndex("user"))).isEqualTo("clef\ud834\udd1e");
+    }
 }

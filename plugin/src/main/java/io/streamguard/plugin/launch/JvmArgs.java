@@ -22,19 +22,16 @@ public final class JvmArgs {
     public static List<String> rejoinCommas(List<String> fromMaven) {
         List<String> options = new ArrayList<>();
         for (String piece : fromMaven) {
-            if (piece == null || piece.isBlank()) {
-                continue;
-            }
-            String option = piece.strip();
-            if (option.startsWith("-") || options.isEmpty()) {
-                if (!option.startsWith("-")) {
-                    throw new IllegalArgumentException("jvmArgs: '" + option + "' is not a JVM option (they start "
-                            + "with '-', e.g. -Xmx4g). Separate several with commas, or list them in the POM as "
-                            + "<jvmArgs><jvmArg>-Xmx4g</jvmArg></jvmArgs>.");
-                }
-                options.add(option);
-            } else {
-                options.set(options.size() - 1, options.get(options.size() - 1) + "," + option);
+            String text = piece == null ? "" : piece;
+            if (text.strip().startsWith("-")) {
+                options.add(text.strip());
+            } else if (!options.isEmpty()) {
+                // Empty pieces too: "vm,,double.log" had two commas.
+                options.set(options.size() - 1, options.get(options.size() - 1) + "," + text);
+            } else if (!text.isBlank()) {
+                throw new IllegalArgumentException("jvmArgs: '" + text.strip() + "' is not a JVM option (they start "
+                        + "with '-', e.g. -Xmx4g). Separate several with commas, or list them in the POM as "
+                        + "<jvmArgs><jvmArg>-Xmx4g</jvmArg></jvmArgs>.");
             }
         }
         return List.copyOf(options);

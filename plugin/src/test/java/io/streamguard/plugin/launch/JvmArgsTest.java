@@ -30,7 +30,10 @@ class JvmArgsTest {
                 "-XX:+UseG1GC");
         assertThat(JvmArgs.rejoinCommas(List.of("-Xmx4g", "-Dx=a,-b"))).containsExactly("-Xmx4g", "-Dx=a,-b");
         assertThat(JvmArgs.rejoinCommas(List.of())).isEmpty();
-        assertThat(JvmArgs.rejoinCommas(List.of(" -Xmx1g ", ""))).containsExactly("-Xmx1g");
+        assertThat(JvmArgs.rejoinCommas(List.of("", " -Xmx1g "))).containsExactly("-Xmx1g");
+        // Every comma Maven took out goes back, also between two of them.
+        assertThat(JvmArgs.rejoinCommas(List.of("-XX:LogFile=/x/vm", "", "double.log")))
+                .containsExactly("-XX:LogFile=/x/vm,,double.log");
     }
 
     @Test
