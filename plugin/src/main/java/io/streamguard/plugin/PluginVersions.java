@@ -12,7 +12,7 @@ public record PluginVersions(
         String sparkVersion,
         String scalaBinaryVersion,
         String sparkJacksonVersion,
-        String sparkKafkaClientsVersion,
+        String jobKafkaClientsVersion,
         String sparkSlf4jVersion,
         String kafkaBrokerVersion,
         String brokerLog4jVersion) {
@@ -29,7 +29,7 @@ public record PluginVersions(
         }
         return new PluginVersions(p.getProperty("streamguard.groupId"), p.getProperty("streamguard.version"),
                 p.getProperty("spark.version"), p.getProperty("scala.binary.version"),
-                p.getProperty("spark.jackson.version"), p.getProperty("spark.kafka-clients.version"), p.getProperty("spark.slf4j.version"),
+                p.getProperty("spark.jackson.version"), p.getProperty("job.kafka-clients.version"), p.getProperty("spark.slf4j.version"),
                 p.getProperty("kafka.broker.version"), p.getProperty("broker.log4j.version"));
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The classpath of a forked Spark application of ours (the job, the benchmarks): the module, Spark (which both
- * declare {@code provided}), and Spark's own versions of Jackson, kafka-clients and SLF4J.
+ * declare {@code provided}), Spark's own versions of Jackson and SLF4J, and the job's kafka-clients.
  */
 public final class SparkApplicationClasspath {
 
@@ -38,7 +38,7 @@ public final class SparkApplicationClasspath {
                 "com.fasterxml.jackson.module:jackson-module-scala_" + scala)) {
             managed.put(jackson, versions.sparkJacksonVersion());
         }
-        managed.put("org.apache.kafka:kafka-clients", versions.sparkKafkaClientsVersion());
+        managed.put("org.apache.kafka:kafka-clients", versions.jobKafkaClientsVersion());
         // kafka-clients and isolation-forest ask for SLF4J 1.7; Spark's log4j2 binding needs 2.x or the job is mute.
         managed.put("org.slf4j:slf4j-api", versions.sparkSlf4jVersion());
         return resolver.resolve(List.of(
