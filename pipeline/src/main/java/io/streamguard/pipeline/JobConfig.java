@@ -153,11 +153,6 @@ public record JobConfig(
             }
         }
         String until = spec.get(RunSpec.UNTIL);
-        String isolation = kafka.get(KafkaRangeReader.ISOLATION_LEVEL);
-        if (isolation != null && !List.of("read_committed", "read_uncommitted").contains(isolation.trim())) {
-            throw StreamGuardException.badConfig("Kafka property " + KafkaRangeReader.ISOLATION_LEVEL
-                    + " must be read_committed or read_uncommitted; was '" + isolation + "'.");
-        }
         KafkaRangeReader.problem(spec.get(RunSpec.BOOTSTRAP_SERVERS), kafka, spec.get(RunSpec.KAFKA_TIMEOUT_MS))
                 .ifPresent(problem -> {
                     throw StreamGuardException.badConfig(problem);

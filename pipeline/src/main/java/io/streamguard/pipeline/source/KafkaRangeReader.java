@@ -120,8 +120,8 @@ public final class KafkaRangeReader implements Serializable {
     }
 
     /**
-     * What is wrong with these client properties for a bounded read, checked before anything starts: a property
-     * the read must own ({@link #FIXED_PROPERTIES}), other brokers than the run's (the plan would come from one
+     * What is wrong with these client properties for a bounded read, checked before anything starts: an isolation
+     * level Kafka does not know, a property the read must own ({@link #FIXED_PROPERTIES}), other brokers than the run's (the plan would come from one
      * cluster and the records from another), a fetch wait as long as the poll timeout (a healthy broker would look
      * lost), or a value Kafka's consumer refuses.
      *
@@ -129,6 +129,11 @@ public final class KafkaRangeReader implements Serializable {
      */
     public static Optional<String> problem(String bootstrapServers, Map<String, String> kafkaProperties,
                                            long pollTimeoutMs) {
+        String isolation = kafkaProperties.get(ISOLATION_LEVEL);
+        if (isolation != null && !List.of("read_committed", "read_uncommitted").contains(isolation.trim())) {
+            return Optional.of("Kafka property " + ISOLATION_LEVEL + " must be read_committed or read_uncommitted; "
+                    + "was '" + isolation + "'.");
+        }
         for (String fixed : FIXED_PROPERTIES) {
             if (kafkaProperties.containsKey(fixed)) {
                 return Optional.of("Kafka property " + fixed + " cannot be set: the read chooses its offsets by plan "

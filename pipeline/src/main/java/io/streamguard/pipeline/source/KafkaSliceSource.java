@@ -3,12 +3,10 @@ package io.streamguard.pipeline.source;
 import io.streamguard.pipeline.plan.OffsetPlan;
 import io.streamguard.pipeline.plan.OffsetRange;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -48,32 +46,28 @@ public final class KafkaSliceSource {
         return spark.createDataFrame(rows, EventParser.SCHEMA);
     }
 
-    /** The records of a task's ranges (one, as {@link #read} slices them), parsed; the consumer closes with the task. */
+    /**
+     * The records of a task's range ({@link #read} slices one per task; none when the plan has no range), parsed; the
+     * consumer closes with the task.
+     */
     private static Iterator<Row> parsedRecords(Iterator<OffsetRange> planned, KafkaRangeReader reader,
                                                EventParser parser) {
-        List<KafkaRangeReader.Records> reads = new ArrayList<>();
-        planned.forEachRemaining(range -> reads.add(reader.read(range)));
+        if (!planned.hasNext()) {
+            return Collections.emptyIterator();
+        }
+        KafkaRangeReader.Records records = reader.read(planned.next());
         TaskContext task = TaskContext.get();
         if (task != null) { // a failed or killed task does not exhaust its iterator
-            task.addTaskCompletionListener((TaskCompletionListener) done -> reads.forEach(KafkaRangeReader.Records::close));
+            task.addTaskCompletionListener((TaskCompletionListener) done -> records.close());
         }
-        Iterator<KafkaRangeReader.Records> remaining = reads.iterator();
         return new Iterator<>() {
-            private Iterator<ConsumerRecord<byte[], byte[]>> records = Collections.emptyIterator();
-
             @Override
             public boolean hasNext() {
-                while (!records.hasNext() && remaining.hasNext()) {
-                    records = remaining.next();
-                }
                 return records.hasNext();
             }
 
             @Override
             public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
                 ConsumerRecord<byte[], byte[]> r = records.next();
                 return parser.parse(r.topic(), r.partition(), r.offset(), new Timestamp(r.timestamp()), r.value());
             }
