@@ -39,8 +39,8 @@ class PinnedScoresTest {
                     PLACES[random.nextInt(odd ? PLACES.length : 2)], random.nextInt(100_000)));
         }
         Dataset<Row> parsed = EventParser.events(EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20));
-        Dataset<Row> features = StreamGuardPipeline.userFeatures(parsed,
-                StreamGuardPipeline.shufflePartitions(events), events).cache();
+        Dataset<Row> features = UserFeatures.compute(parsed, StreamGuardPipeline.shufflePartitions(events), events)
+                .cache();
         long users = features.count();
         IsolationForestDetector.Result result = IsolationForestDetector.fitAndScore(features,
                 UserFeatures.FEATURE_COLUMNS, new IsolationForestDetector.Params(100, 256, 0.1, 42), users);

@@ -1,46 +1,41 @@
 package io.streamguard.pipeline.features;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.lag;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log1p;
-import static org.apache.spark.sql.functions.log2;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.stddev_pop;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-
 import io.streamguard.pipeline.source.SecurityEventSchema;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.hash.Murmur3_x86_32;
+import org.apache.spark.unsafe.types.UTF8String;
+import scala.Tuple2;
 
 /**
- * Per-user behavioural features, computed with a single shuffle.
+ * Per-user behavioural features, computed in plain Java over Spark's RDDs: one pass counts the processes and domains
+ * of all events (to tell rare ones), one pass folds each user's events into a {@link UserActivity} and turns it into
+ * the user's features.
  *
- * <p>Events are hash-partitioned by {@code user} once; the three windows (by user in time order, by user and
- * source IP, by user and hour) and the final {@code groupBy(user)} all cluster on keys that contain {@code user},
- * which that partitioning already satisfies, so Spark adds no further exchange (the predecessor ran five
- * aggregations and four joins). Distinct counts use {@code size(collect_set(..))}, which avoids the row-multiplying
- * {@code Expand} that several {@code countDistinct}s in one aggregation would plan.
+ * <p>Why not Spark SQL: the same features as SQL (three windows and an aggregation) cost a cold JVM about 2 s of
+ * query planning, code generation and first-task compilation on 2 cores, more than the rest of a 1,000-event run;
+ * the RDD passes plan in milliseconds. Each pass combines events on the map side, so only one {@link UserActivity}
+ * per user and read partition is shuffled, not every event, and the features are the same to the last bit however
+ * the events were partitioned ({@link UserActivity}).
+ *
+ * <p>Users are partitioned and ordered as Spark SQL's {@code repartition(n, col("user"))} and
+ * {@code sortWithinPartitions("user")} would (Murmur3 of the UTF-8 bytes with seed 42; unsigned byte order), so the
+ * forest, which samples each partition in order, gets its input as it did when the features were SQL.
  *
  * <p>Hours and days are computed from epoch milliseconds, so they are UTC whatever the session time zone.
  *
@@ -81,134 +76,131 @@ public final class UserFeatures {
         return List.copyOf(names);
     }
 
-    /** 1.0 when the value is present and not among the common ones, else 0.0. */
-    private static Column rare(Column value, Set<String> common) {
-        Column isCommon = common.isEmpty() ? lit(false) : value.isin(common.toArray());
-        return when(value.isNotNull().and(not(isCommon)), 1.0).otherwise(0.0);
-    }
-
     public static String eventTypeColumn(String eventType) {
         return "share_" + eventType;
     }
 
-    /**
-     * Per-user features, with processes and domains judged rare against all users' events: a value seen in fewer
-     * than {@link #RARE_SHARE} of {@code totalEvents} (and at least twice) is rare. The common values are found by
-     * one small aggregation whose result (at most 1/{@code RARE_SHARE} values per column) is collected, so the
-     * per-user stage still shuffles once.
-     *
-     * @param events accepted events ({@code user, timestamp, event_type, source_ip, destination_ip, status,
-     *     threat_score, geo_location, process_name, domain, bytes_transferred, partition, offset})
-     * @param shufflePartitions partitions of the one shuffle, sized to the data by the caller
-     * @return one row per user: {@code user} then {@link #FEATURE_COLUMNS}, all doubles
-     */
-    public static Dataset<Row> compute(Dataset<Row> events, int shufflePartitions, long totalEvents) {
-        long minCount = Math.max(2, (long) Math.ceil(totalEvents * RARE_SHARE));
-        Set<String> commonProcesses = new HashSet<>();
-        Set<String> commonDomains = new HashSet<>();
-        Dataset<Row> values = events.select(explode(array(
-                struct(lit("p").as("kind"), col("process_name").as("value")),
-                struct(lit("d").as("kind"), col("domain").as("value")))).as("v"))
-                .where(col("v.value").isNotNull())
-                .groupBy(col("v.kind").as("kind"), col("v.value").as("value")).count()
-                .where(col("count").geq(minCount));
-        for (Row r : values.collectAsList()) {
-            (r.getString(0).equals("p") ? commonProcesses : commonDomains).add(r.getString(1));
+    /** The schema of {@link #compute}'s result: {@code user} then {@link #FEATURE_COLUMNS}, all doubles. */
+    public static final StructType SCHEMA = schema();
+
+    private static StructType schema() {
+        StructType schema = new StructType().add("user", DataTypes.StringType, false);
+        for (String column : FEATURE_COLUMNS) {
+            schema = schema.add(column, DataTypes.DoubleType, false);
         }
-        return compute(events, shufflePartitions, commonProcesses, commonDomains);
+        return schema;
     }
 
-    static Dataset<Row> compute(Dataset<Row> events, int shufflePartitions, Set<String> commonProcesses,
-                                Set<String> commonDomains) {
-        Column hour = pmod(floor(col("timestamp").divide(3_600_000L)), lit(24));
-        Column day = floor(col("timestamp").divide(86_400_000L));
-        Dataset<Row> byUser = events
-                .repartition(shufflePartitions, col("user"))
-                .withColumn("hour", hour)
-                .withColumn("day", day);
+    /** {@link #rows} as a DataFrame of {@link #SCHEMA}. */
+    public static Dataset<Row> compute(Dataset<Row> events, int shufflePartitions, long totalEvents) {
+        return events.sparkSession().createDataFrame(rows(events, shufflePartitions, totalEvents), SCHEMA);
+    }
 
-        // Offsets break timestamp ties so intervals (and everything after) are deterministic.
-        WindowSpec inTime = Window.partitionBy("user").orderBy("timestamp", "partition", "offset");
-        WindowSpec perIp = Window.partitionBy("user", "source_ip");
-        WindowSpec perHour = Window.partitionBy("user", "hour");
-        Dataset<Row> enriched = byUser
-                .withColumn("interval_s",
-                        col("timestamp").minus(lag(col("timestamp"), 1).over(inTime)).divide(1000.0))
-                .withColumn("ip_events", count(lit(1)).over(perIp))
-                .withColumn("hour_events", count(lit(1)).over(perHour));
+    /**
+     * Per-user features, with processes and domains judged rare against all users' events: a value seen in fewer
+     * than {@link #RARE_SHARE} of {@code totalEvents} (and at least twice) is rare. The common values (at most
+     * 1/{@code RARE_SHARE} per column) are found by one small pass and collected: that pass is a Spark job.
+     *
+     * @param events accepted events, with at least the columns {@link UserActivity#COLUMNS}
+     * @param shufflePartitions partitions of the users, sized to the data by the caller
+     * @return one row of {@link #SCHEMA} per user, users hash-partitioned and sorted within their partition
+     */
+    public static JavaRDD<Row> rows(Dataset<Row> events, int shufflePartitions, long totalEvents) {
+        long minCount = Math.max(2, (long) Math.ceil(totalEvents * RARE_SHARE));
+        JavaRDD<Row> activity = activityColumns(events);
+        Set<String> commonProcesses = new HashSet<>();
+        Set<String> commonDomains = new HashSet<>();
+        // Keyed by kind ("p" or "d") and value; combined on the map side, so each task sends each value once.
+        List<Tuple2<Tuple2<String, String>, Long>> common = activity
+                .flatMapToPair(r -> {
+                    List<Tuple2<Tuple2<String, String>, Long>> values = new ArrayList<>(2);
+                    if (!r.isNullAt(PROCESS_NAME)) {
+                        values.add(new Tuple2<>(new Tuple2<>("p", r.getString(PROCESS_NAME)), 1L));
+                    }
+                    if (!r.isNullAt(DOMAIN)) {
+                        values.add(new Tuple2<>(new Tuple2<>("d", r.getString(DOMAIN)), 1L));
+                    }
+                    return values.iterator();
+                })
+                .reduceByKey(Long::sum, shufflePartitions)
+                .filter(e -> e._2() >= minCount)
+                .collect();
+        for (Tuple2<Tuple2<String, String>, Long> e : common) {
+            (e._1()._1().equals("p") ? commonProcesses : commonDomains).add(e._1()._2());
+        }
+        return rows(activity, shufflePartitions, commonProcesses, commonDomains);
+    }
 
-        Column isAuth = col("event_type").equalTo("auth_attempt");
-        Column isFailed = col("status").equalTo("failed");
-        List<Column> aggregates = new ArrayList<>(List.of(
-                count(lit(1)).as("n"),
-                size(collect_set("source_ip")).as("unique_source_ips"),
-                size(collect_set("destination_ip")).as("unique_destination_ips"),
-                size(collect_set("event_type")).as("unique_event_types"),
-                size(collect_set("geo_location")).as("unique_locations"),
-                size(collect_set("process_name")).as("unique_processes"),
-                size(collect_set("domain")).as("unique_domains"),
-                avg("threat_score").as("avg_threat_score"),
-                max("threat_score").as("max_threat_score"),
-                sum(when(isFailed, 1).otherwise(0)).as("failed_events"),
-                sum(when(isAuth, 1).otherwise(0)).as("auth_events"),
-                sum(when(isAuth.and(isFailed), 1).otherwise(0)).as("failed_auth_events"),
-                avg(when(col("status").equalTo("blocked"), 1.0).otherwise(0.0)).as("blocked_rate"),
-                avg(when(col("hour").lt(UNUSUAL_HOUR_END), 1.0).otherwise(0.0)).as("unusual_hour_rate"),
-                size(collect_set("day")).as("activity_days"),
-                avg(log2(col("hour_events"))).as("avg_log2_hour_events"),
-                max("ip_events").as("top_ip_events"),
-                avg(when(col("ip_events").equalTo(1), 1.0).otherwise(0.0)).as("single_use_ip_rate"),
-                avg("interval_s").as("mean_interval_s"),
-                stddev_pop("interval_s").as("stddev_interval_s"),
-                sum(when(col("interval_s").lt(BURST_INTERVAL_SECONDS), 1).otherwise(0)).as("bursts"),
-                count("interval_s").as("intervals"),
-                avg(rare(col("process_name"), commonProcesses)).as("rare_process_rate"),
-                avg(rare(col("domain"), commonDomains)).as("rare_domain_rate"),
-                // A sum of longs wraps around silently past 2^63 (two records near the maximum): summed as exact
-                // decimals instead, whatever the order, and as doubles only at the end.
-                sum(coalesce(col("bytes_transferred"), lit(0L)).cast(DataTypes.createDecimalType(38, 0)))
-                        .as("total_bytes"),
-                max(coalesce(col("bytes_transferred"), lit(0L))).as("max_bytes")));
-        for (String type : SecurityEventSchema.EVENT_TYPES) {
-            aggregates.add(avg(when(col("event_type").equalTo(type), 1.0).otherwise(0.0)).as(eventTypeColumn(type)));
-        }
-        Dataset<Row> perUser = enriched.groupBy("user")
-                .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+    private static final int PROCESS_NAME = Arrays.asList(UserActivity.COLUMNS).indexOf("process_name");
+    private static final int DOMAIN = Arrays.asList(UserActivity.COLUMNS).indexOf("domain");
 
-        Column n = col("n").cast("double");
-        List<Column> out = new ArrayList<>();
-        out.add(col("user"));
-        out.add(n.as("total_events"));
-        for (String c : List.of("unique_source_ips", "unique_destination_ips", "unique_event_types",
-                "unique_locations", "unique_processes", "unique_domains")) {
-            out.add(col(c).cast("double").as(c));
+    private static JavaRDD<Row> activityColumns(Dataset<Row> events) {
+        return events.select(Arrays.stream(UserActivity.COLUMNS).map(functions::col).toArray(Column[]::new))
+                .javaRDD();
+    }
+
+    private static JavaRDD<Row> rows(JavaRDD<Row> activity, int shufflePartitions, Set<String> commonProcesses,
+                                     Set<String> commonDomains) {
+        return activity
+                .mapToPair(r -> new Tuple2<>(r.getString(0), r))
+                .combineByKey(UserActivity::of, UserActivity::add, UserActivity::merge,
+                        new UserPartitioner(shufflePartitions))
+                .mapPartitions(users -> featureRows(users, commonProcesses, commonDomains), true);
+    }
+
+    /** One partition's users, sorted by their UTF-8 bytes, as feature rows. */
+    private static Iterator<Row> featureRows(Iterator<Tuple2<String, UserActivity>> users,
+                                             Set<String> commonProcesses, Set<String> commonDomains) {
+        List<Tuple2<UTF8String, UserActivity>> sorted = new ArrayList<>();
+        users.forEachRemaining(u -> sorted.add(new Tuple2<>(UTF8String.fromString(u._1()), u._2())));
+        sorted.sort(Comparator.comparing(Tuple2::_1));
+        List<Row> rows = new ArrayList<>(sorted.size());
+        for (Tuple2<UTF8String, UserActivity> u : sorted) {
+            double[] features = u._2().features(commonProcesses, commonDomains);
+            Object[] values = new Object[features.length + 1];
+            values[0] = u._1().toString();
+            for (int i = 0; i < features.length; i++) {
+                values[i + 1] = features[i];
+            }
+            rows.add(RowFactory.create(values));
         }
-        out.add(coalesce(col("avg_threat_score"), lit(0.0)).as("avg_threat_score"));
-        out.add(coalesce(col("max_threat_score"), lit(0.0)).as("max_threat_score"));
-        out.add(col("failed_events").cast("double").as("failed_events"));
-        out.add(when(col("auth_events").gt(0), col("failed_auth_events").divide(col("auth_events")))
-                .otherwise(0.0).as("failed_auth_rate"));
-        out.add(col("blocked_rate"));
-        out.add(col("unusual_hour_rate"));
-        out.add(col("unique_source_ips").divide(n).as("ip_diversity"));
-        out.add(col("activity_days").cast("double").as("activity_days"));
-        out.add(n.divide(col("activity_days")).as("events_per_day"));
-        for (String type : SecurityEventSchema.EVENT_TYPES) {
-            out.add(col(eventTypeColumn(type)));
+        return rows.iterator();
+    }
+
+    /**
+     * The partition of a user under Spark SQL's hash partitioning of a string column: {@code pmod(murmur3(utf8, 42),
+     * n)}.
+     */
+    static final class UserPartitioner extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private static final int SPARK_SQL_HASH_SEED = 42;
+        private final int partitions;
+
+        UserPartitioner(int partitions) {
+            this.partitions = partitions;
         }
-        // Shannon entropy of the hour-of-day histogram: H = log2(n) - mean over events of log2(count of its hour).
-        out.add(log2(n).minus(col("avg_log2_hour_events")).as("hour_entropy"));
-        out.add(col("top_ip_events").divide(n).as("top_ip_share"));
-        out.add(col("single_use_ip_rate"));
-        out.add(coalesce(col("mean_interval_s"), lit(0.0)).as("mean_interval_s"));
-        out.add(coalesce(col("stddev_interval_s"), lit(0.0)).as("stddev_interval_s"));
-        // A user's first event has no interval: the rate is over intervals, not events.
-        out.add(when(col("intervals").gt(0), col("bursts").divide(col("intervals")))
-                .otherwise(0.0).as("burst_rate"));
-        out.add(log1p(col("total_bytes").cast("double")).as("log_total_bytes"));
-        out.add(log1p(col("max_bytes").cast("double")).as("log_max_bytes"));
-        out.add(col("rare_process_rate"));
-        out.add(col("rare_domain_rate"));
-        return perUser.select(out.toArray(Column[]::new));
+
+        @Override
+        public int numPartitions() {
+            return partitions;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            byte[] utf8 = ((String) key).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int hash = Murmur3_x86_32.hashUnsafeBytes(utf8, Platform.BYTE_ARRAY_OFFSET, utf8.length,
+                    SPARK_SQL_HASH_SEED);
+            return Math.floorMod(hash, partitions);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof UserPartitioner p && p.partitions == partitions;
+        }
+
+        @Override
+        public int hashCode() {
+            return partitions;
+        }
     }
 }

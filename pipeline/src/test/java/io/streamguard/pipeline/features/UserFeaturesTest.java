@@ -126,13 +126,54 @@ class UserFeaturesTest {
     }
 
     @Test
-    void theWholeComputationShufflesOnceAndPlansNoExpand() {
-        features.collectAsList(); // make adaptive execution settle on its final plan
-        String plan = features.queryExecution().executedPlan().toString();
-        // An adaptive plan prints its final and its initial form; count shuffles in the final one.
-        plan = plan.contains("== Initial Plan ==") ? plan.substring(0, plan.indexOf("== Initial Plan ==")) : plan;
-        int exchanges = plan.split("Exchange hashpartitioning", -1).length - 1;
-        assertThat(exchanges).as(plan).isEqualTo(1);
-        assertThat(plan).doesNotContain("Expand");
+    void theSameEventsGiveTheSameFeaturesToTheLastBitHoweverTheyArePartitionedAndOrdered() {
+        // Random threat scores and times: summed in a different order, plain double sums differ in the last bits.
+        KafkaRecords records = new KafkaRecords();
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 3_000; i++) {
+            records.add(KafkaRecords.event("user-" + random.nextInt(20), T0 + random.nextInt(86_400_000),
+                    "auth_attempt", "10.0.0." + random.nextInt(5), "failed", random.nextDouble(), "US",
+                    random.nextInt(1_000_000)));
+        }
+        Dataset<Row> events = EventParser.events(EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20));
+        List<Row> inOrder = UserFeatures.compute(events.coalesce(1), 3, 3_000).collectAsList();
+        List<Row> reversed = UserFeatures.compute(events.coalesce(1).orderBy(
+                org.apache.spark.sql.functions.col("timestamp").desc()), 3, 3_000).collectAsList();
+        List<Row> spread = UserFeatures.compute(events.repartition(7), 3, 3_000).collectAsList();
+        assertThat(inOrder).hasSize(20);
+        assertThat(reversed).isEqualTo(inOrder);
+        assertThat(spread).isEqualTo(inOrder);
+    }
+
+    @Test
+    void usersArePartitionedAndOrderedAsSparkSqlWouldHashAndSortThem() {
+        // Names that stress the hash and the order: non-ASCII (UTF-8 order is not UTF-16 order), empty-ish, long.
+        java.util.Set<String> users = new java.util.LinkedHashSet<>();
+        java.util.Random random = new java.util.Random(7);
+        while (users.size() < 500) {
+            StringBuilder name = new StringBuilder("u");
+            int length = random.nextInt(40);
+            for (int j = 0; j < length; j++) {
+                name.appendCodePoint(random.nextBoolean() ? 'a' + random.nextInt(26)
+                        : random.nextBoolean() ? 0xE9 + random.nextInt(200) : 0x1F600 + random.nextInt(50));
+            }
+            users.add(name.toString());
+        }
+        KafkaRecords records = new KafkaRecords();
+        for (String user : users) {
+            records.add(KafkaRecords.event(user, T0, "auth_attempt", "1.1.1.1", "failed", 0.5,
+                    "US", 1));
+        }
+        Dataset<Row> events = EventParser.events(EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20));
+        assertThat(events.count()).isEqualTo(users.size());
+        List<List<String>> ours = partitionsOfUsers(UserFeatures.compute(events, 7, users.size()));
+        List<List<String>> sparkSql = partitionsOfUsers(events.select("user")
+                .repartition(7, org.apache.spark.sql.functions.col("user")).sortWithinPartitions("user"));
+        assertThat(ours).hasSize(7).isEqualTo(sparkSql);
+    }
+
+    private static List<List<String>> partitionsOfUsers(Dataset<Row> rows) {
+        return rows.select("user").javaRDD().glom().collect().stream()
+                .map(p -> p.stream().map(r -> r.getString(0)).toList()).toList();
     }
 }
