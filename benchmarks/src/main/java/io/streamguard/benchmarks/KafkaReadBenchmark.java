@@ -1,12 +1,12 @@
 package io.streamguard.benchmarks;
 
-import static org.apache.spark.sql.functions.col;
 
 import io.streamguard.pipeline.plan.KafkaTopicInspector;
 import io.streamguard.pipeline.plan.OffsetPlan;
 import io.streamguard.pipeline.plan.OffsetPlanner;
 import io.streamguard.pipeline.plan.OffsetRange;
 import io.streamguard.pipeline.plan.Take;
+import io.streamguard.pipeline.features.SliceAggregation;
 import io.streamguard.pipeline.source.EventParser;
 import io.streamguard.pipeline.source.KafkaRangeReader;
 import io.streamguard.pipeline.source.KafkaSliceSource;
@@ -139,9 +139,11 @@ public class KafkaReadBenchmark {
 
     private long boundedRead(Take take) {
         OffsetPlan plan = plan(take);
-        Dataset<Row> parsed = KafkaSliceSource.read(spark, bootstrap, plan, Map.of(), 30_000,
-                new EventParser(Integer.MAX_VALUE, EventParser.latestTimestampMs(System.currentTimeMillis())));
-        long read = EventParser.events(parsed).select(col("user")).count();
+        // As the job reads: parsed and folded, and counted by reason.
+        SliceAggregation slice = SliceAggregation.of(KafkaSliceSource.records(spark, bootstrap, plan, Map.of(), 30_000,
+                new EventParser(Integer.MAX_VALUE, EventParser.latestTimestampMs(System.currentTimeMillis()))), 1);
+        long read = slice.counts().valid();
+        slice.unpersist();
         return ReadCheck.expect("bounded read (" + take + ")", maxEvents, read, topic);
     }
 

@@ -1,6 +1,7 @@
 package io.streamguard.pipeline;
 
 import io.streamguard.pipeline.detect.IsolationForestDetector;
+import io.streamguard.pipeline.features.SliceAggregation;
 import io.streamguard.pipeline.features.UserFeatures;
 import io.streamguard.pipeline.output.OutputCommitter;
 import io.streamguard.pipeline.output.QuarantineWriter;
@@ -36,11 +37,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run: plan offsets, read and parse the slice, compute features, score users, and commit Parquet, quarantine
- * and report together. Spark actions are few and deliberate: one to read and count by reject reason, one for the
- * common processes and domains, one to count users, one to collect them for the forest (up to 100,000 users; above,
- * the forest's own jobs and one per partition to stream the scores), and the writes. Everything the report says of
- * the scored users is summed up on the driver ({@link ScoredUsers}).
+ * One run: plan offsets, read, parse and fold the slice, compute features, score users, and commit Parquet, quarantine
+ * and report together. Spark actions are few and deliberate: one to read and count by reject reason (it also folds
+ * each user's events, {@link SliceAggregation}), one for the common processes and domains, one to count users, one to
+ * collect them for the forest (up to 100,000 users; above, the forest's own jobs and one per partition to stream the
+ * scores), and the writes. Up to 100,000 users the writes are the only Spark SQL queries of a run: in a cold JVM each
+ * kind of query costs its planning and code generation. Everything the report says of the scored users is summed up
+ * on the driver ({@link ScoredUsers}).
  */
 public final class StreamGuardPipeline {
 
@@ -71,8 +74,8 @@ public final class StreamGuardPipeline {
                 spark.sparkContext().hadoopConfiguration(), runId)) {
             Planned planned = plan(spark, config, clock);
             Read read = read(spark, config, planned, startedAt, clock);
-            Featured featured = features(spark, read, planned, clock);
-            Scored scored = score(config, featured, clock);
+            Featured featured = features(read, clock);
+            Scored scored = score(spark, config, featured, clock);
             return publish(spark, config, committer, new Run(runId, startedAt, jobStartNanos), planned, read,
                     featured, scored, clock);
         } catch (IOException e) {
@@ -89,8 +92,8 @@ public final class StreamGuardPipeline {
     private record Planned(OffsetPlan plan, int shufflePartitions, long ms) {
     }
 
-    /** The parsed records (cached), how many were read, and the malformed ones by reason. */
-    private record Read(Dataset<Row> parsed, long events, Map<String, Long> malformedByReason, long malformed,
+    /** The folded records (cached), how many were read, and the malformed ones by reason. */
+    private record Read(SliceAggregation slice, long events, Map<String, Long> malformedByReason, long malformed,
                         long ms) {
         long valid() {
             return events - malformed;
@@ -98,7 +101,7 @@ public final class StreamGuardPipeline {
     }
 
     /** One row of features per user (cached). */
-    private record Featured(JavaRDD<Row> rows, Dataset<Row> features, long users, long ms) {
+    private record Featured(JavaRDD<Row> rows, long users, long ms) {
     }
 
     /** The forest's scores and what the report says of them (counts, histogram, the top with reasons). */
@@ -125,34 +128,32 @@ public final class StreamGuardPipeline {
         }
         int shufflePartitions = shufflePartitions(plan.plannedOffsets());
         spark.conf().set("spark.sql.shuffle.partitions", shufflePartitions);
-        // The Spark context's settings are the user's (--spark-conf, -Dspark.*, spark-defaults); runtime ones are not.
-        if (spark.sparkContext().isLocal() && !spark.sparkContext().getConf().contains(COMPRESSED_CACHE)) {
-            spark.conf().set(COMPRESSED_CACHE, compressCache(plan.plannedOffsets(), Runtime.getRuntime().maxMemory()));
-        }
         // Scores must not depend on how AQE happened to merge partitions in this run.
         spark.conf().set("spark.sql.adaptive.coalescePartitions.enabled", false);
         return new Planned(plan, shufflePartitions, planMs);
     }
 
-    /** Reads and parses the planned slice; the count by reject reason is the only action that reads records. */
+    /**
+     * Reads, parses and folds the planned slice ({@link SliceAggregation}): counting the records by reject reason is
+     * the only Spark job that reads records; from then on what the run needs of them is cached.
+     */
     private static Read read(SparkSession spark, JobConfig config, Planned planned, Instant startedAt,
                              Stopwatch clock) {
-        Dataset<Row> parsed;
+        SliceAggregation slice;
         EventParser.Counts counts;
         try {
-            // The count is the only action that reads records: from here on the parsed records are cached.
-            parsed = KafkaSliceSource.read(spark, config.bootstrapServers(), planned.plan(),
+            slice = SliceAggregation.of(KafkaSliceSource.records(spark, config.bootstrapServers(), planned.plan(),
                     config.kafkaProperties(), config.kafkaTimeout().toMillis(),
-                    new EventParser(config.maxRecordBytes(), EventParser.latestTimestampMs(startedAt.toEpochMilli())))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
-            counts = EventParser.count(parsed);
+                    new EventParser(config.maxRecordBytes(), EventParser.latestTimestampMs(startedAt.toEpochMilli()))),
+                    planned.shufflePartitions());
+            counts = slice.counts();
         } catch (Exception e) { // Spark throws its checked SparkException from Scala, undeclared
             throw ReadFailures.classify(e, config.bootstrapServers()).orElseThrow(() -> sneaky(e));
         }
         long readMs = clock.lap();
         LOG.info("Read {} records ({} malformed{}) in {} ms", counts.records(), counts.rejected(),
                 counts.rejected() == 0 ? "" : ", by reason " + counts.rejectedByReason(), readMs);
-        return new Read(parsed, counts.records(), counts.rejectedByReason(), counts.rejected(), readMs);
+        return new Read(slice, counts.records(), counts.rejectedByReason(), counts.rejected(), readMs);
     }
 
     /**
@@ -161,9 +162,8 @@ public final class StreamGuardPipeline {
      * 0.4 s of a 1,000-event run, for a few hundred rows. The forest's input is the same rows, in the same partitions
      * and order in every run of the same events (the forest samples each partition with the seed).
      */
-    private static Featured features(SparkSession spark, Read read, Planned planned, Stopwatch clock) {
-        JavaRDD<Row> rows = UserFeatures.rows(EventParser.events(read.parsed()), planned.shufflePartitions(),
-                read.valid()).persist(StorageLevel.MEMORY_AND_DISK());
+    private static Featured features(Read read, Stopwatch clock) {
+        JavaRDD<Row> rows = read.slice().features(read.valid()).persist(StorageLevel.MEMORY_AND_DISK());
         long users = rows.count();
         long featuresMs = clock.lap();
         if (users < 2) {
@@ -172,15 +172,15 @@ public final class StreamGuardPipeline {
                             + " malformed: " + read.malformedByReason() + "); the Isolation Forest needs at least 2 "
                             + "users to compare. Read more events (--max-events / streamguard.maxEvents).");
         }
-        return new Featured(rows, spark.createDataFrame(rows, UserFeatures.SCHEMA), users, featuresMs);
+        return new Featured(rows, users, featuresMs);
     }
 
     /** Fits the forest, scores every user, and sums the scores up for the report on the driver. */
-    private static Scored score(JobConfig config, Featured featured, Stopwatch clock) {
+    private static Scored score(SparkSession spark, JobConfig config, Featured featured, Stopwatch clock) {
         IsolationForestDetector.Params params = new IsolationForestDetector.Params(
                 config.numTrees(), config.maxSamples(), config.contamination(), config.seed());
-        IsolationForestDetector.Result result = IsolationForestDetector.fitAndScore(
-                featured.features(), UserFeatures.FEATURE_COLUMNS, params, featured.users());
+        IsolationForestDetector.Result result = IsolationForestDetector.fitAndScore(spark, featured.rows(),
+                UserFeatures.SCHEMA, UserFeatures.FEATURE_COLUMNS, params, featured.users());
         ScoredUsers.Summary summary = ScoredUsers.summarize(result.rows().iterator(), result.scored().schema(),
                 featured.users(), UserFeatures.FEATURE_COLUMNS, config.reportTopN(), REASONS_PER_USER);
         return new Scored(result, summary, clock.lap());
@@ -201,7 +201,8 @@ public final class StreamGuardPipeline {
                 .parquet(committer.staged(TRAINING_DATA).toString());
         long malformed = read.malformed();
         int files = (int) Math.max(1, Math.min(MAX_SHUFFLE_PARTITIONS, malformed / 1_000_000));
-        QuarantineWriter.Written quarantined = QuarantineWriter.write(EventParser.rejected(read.parsed()), malformed,
+        QuarantineWriter.Written quarantined = QuarantineWriter.write(
+                EventParser.rejected(spark.createDataFrame(read.slice().rejected(), EventParser.SCHEMA)), malformed,
                 committer.fileSystem(), committer.staged(QUARANTINE), config.maxQuarantineBytes(), files);
         if (quarantined.truncated()) {
             LOG.warn("Quarantined {} of {} malformed records ({} bytes): the cap of {} bytes "
@@ -242,7 +243,7 @@ public final class StreamGuardPipeline {
         // Listed even when this run has none: a stale evaluation must not sit beside a new report.
         committer.commit(List.of(TRAINING_DATA, QUARANTINE, GroundTruth.FILE, Evaluation.FILE,
                 CommitFiles.REPORT_PAGE), ReportJson.REPORT_FILE);
-        read.parsed().unpersist();
+        read.slice().unpersist();
         featured.rows().unpersist();
         scored.scores().unpersist();
         LOG.info("Committed {} users ({} anomalous) to {}", summary.users(), summary.anomalous(),
@@ -277,24 +278,6 @@ public final class StreamGuardPipeline {
     private static RuntimeException sneaky(Exception e) {
         return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
-
-    /**
-     * Whether the parsed events are cached compressed, in local mode: only when uncompressed they would take more than
-     * {@link #UNCOMPRESSED_CACHE_HEAP_SHARE} of the heap. Building the compressed columnar cache (dictionary statistics
-     * of every value, boxed) took a third of the read stage's CPU: uncompressed, 1,000,000 events read in 10.5-13.3 s
-     * instead of 13.2-19.1 s. But the cache is then 2.7 times larger, and a 10,000,000-event run in a 1 GB heap ran
-     * out of execution memory in the next aggregation (compressed, it completed in 111 s). The user's own
-     * {@code spark.sql.inMemoryColumnarStorage.compressed} wins; on a cluster, Spark's default (compressed) stays.
-     */
-    static boolean compressCache(long plannedEvents, long maxHeapBytes) {
-        return (double) plannedEvents * UNCOMPRESSED_CACHE_BYTES_PER_EVENT
-                > UNCOMPRESSED_CACHE_HEAP_SHARE * maxHeapBytes;
-    }
-
-    static final String COMPRESSED_CACHE = "spark.sql.inMemoryColumnarStorage.compressed";
-    /** Measured: 16.4 MB of uncompressed cache per 100,000 generated events (about 250 bytes of JSON each). */
-    static final long UNCOMPRESSED_CACHE_BYTES_PER_EVENT = 200;
-    static final double UNCOMPRESSED_CACHE_HEAP_SHARE = 0.125;
 
     static int shufflePartitions(long plannedEvents) {
         long n = (plannedEvents + EVENTS_PER_SHUFFLE_PARTITION - 1) / EVENTS_PER_SHUFFLE_PARTITION;

@@ -3,6 +3,7 @@ package io.streamguard.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.pipeline.detect.IsolationForestDetector;
+import io.streamguard.pipeline.features.Features;
 import io.streamguard.pipeline.features.UserFeatures;
 import io.streamguard.pipeline.source.EventParser;
 import io.streamguard.pipeline.source.KafkaRecords;
@@ -38,9 +39,8 @@ class PinnedScoresTest {
                     STATUSES[odd ? 1 : random.nextInt(STATUSES.length)], odd ? 0.9 : random.nextDouble() / 2,
                     PLACES[random.nextInt(odd ? PLACES.length : 2)], random.nextInt(100_000)));
         }
-        Dataset<Row> parsed = EventParser.events(EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20));
-        Dataset<Row> features = UserFeatures.compute(parsed, StreamGuardPipeline.shufflePartitions(events), events)
-                .cache();
+        Dataset<Row> parsed = EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20);
+        Dataset<Row> features = Features.of(parsed, StreamGuardPipeline.shufflePartitions(events)).cache();
         long users = features.count();
         IsolationForestDetector.Result result = IsolationForestDetector.fitAndScore(features,
                 UserFeatures.FEATURE_COLUMNS, new IsolationForestDetector.Params(100, 256, 0.1, 42), users);

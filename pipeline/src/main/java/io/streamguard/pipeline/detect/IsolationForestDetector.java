@@ -11,9 +11,11 @@ import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.StructType;
@@ -89,10 +91,27 @@ public final class IsolationForestDetector {
      * @param rowCount the number of rows of {@code rows}, at least 2
      */
     public static Result fitAndScore(Dataset<Row> rows, List<String> featureColumns, Params params, long rowCount) {
-        if (rowCount >= 2 && rowCount <= DriverIsolationForest.MAX_ROWS) {
-            return fitAndScoreOnDriver(rows, featureColumns, params);
+        if (fitsOnDriver(rowCount)) {
+            return fitAndScoreOnDriver(rows.sparkSession(), rows.toJavaRDD(), rows.schema(), featureColumns, params);
         }
         return fitAndScoreOnSpark(rows, featureColumns, params, rowCount);
+    }
+
+    /**
+     * {@link #fitAndScore(Dataset, List, Params, long)} over rows of {@code schema} that are not a DataFrame: up to
+     * {@link DriverIsolationForest#MAX_ROWS} rows no Spark SQL query runs (in a cold JVM the first one costs about
+     * 1 s of planning and code generation).
+     */
+    public static Result fitAndScore(SparkSession spark, JavaRDD<Row> rows, StructType schema,
+                                     List<String> featureColumns, Params params, long rowCount) {
+        if (fitsOnDriver(rowCount)) {
+            return fitAndScoreOnDriver(spark, rows, schema, featureColumns, params);
+        }
+        return fitAndScoreOnSpark(spark.createDataFrame(rows, schema), featureColumns, params, rowCount);
+    }
+
+    private static boolean fitsOnDriver(long rowCount) {
+        return rowCount >= 2 && rowCount <= DriverIsolationForest.MAX_ROWS;
     }
 
     /** {@link #fit} and {@link Fitted#score} on Spark, for more rows than the driver's fit takes. */
@@ -106,10 +125,10 @@ public final class IsolationForestDetector {
      * The same fit and scores as {@link #fit} and {@link Fitted#score} (see {@link DriverIsolationForest}), with the
      * rows collected once: one Spark job instead of about ten. The scored rows come back as a local Dataset.
      */
-    private static Result fitAndScoreOnDriver(Dataset<Row> rows, List<String> featureColumns, Params params) {
-        StructType schema = rows.schema();
+    private static Result fitAndScoreOnDriver(SparkSession spark, JavaRDD<Row> rows, StructType schema,
+                                              List<String> featureColumns, Params params) {
         int[] featureIndices = featureColumns.stream().mapToInt(schema::fieldIndex).toArray();
-        List<List<Row>> partitions = rows.toJavaRDD().glom().collect();
+        List<List<Row>> partitions = rows.glom().collect();
         List<List<double[]>> features = new ArrayList<>(partitions.size());
         for (List<Row> partition : partitions) {
             List<double[]> values = new ArrayList<>(partition.size());
@@ -143,7 +162,7 @@ public final class IsolationForestDetector {
         }
         StructType scoredSchema = schema.add(SCORE, DataTypes.DoubleType, false)
                 .add(LABEL, DataTypes.IntegerType, false);
-        return new Result(rows.sparkSession().createDataFrame(scored, scoredSchema), List.copyOf(scored),
+        return new Result(spark.createDataFrame(scored, scoredSchema), List.copyOf(scored),
                 fitted.threshold(), fitted.samplesPerTree());
     }
 

@@ -1,5 +1,6 @@
 package io.streamguard.pipeline.features;
 
+import io.streamguard.pipeline.source.EventParser;
 import io.streamguard.pipeline.source.SecurityEventSchema;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -31,11 +32,15 @@ final class UserActivity implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** The event columns it reads, in this order. */
-    static final String[] COLUMNS = {
-        "user", "timestamp", "event_type", "source_ip", "destination_ip", "status", "threat_score",
-        "geo_location", "process_name", "domain", "bytes_transferred"
-    };
+    /** The columns it reads, by position: the first ones of {@link EventParser#SCHEMA}. */
+    static final List<String> COLUMNS = List.of("user", "timestamp", "event_type", "source_ip", "destination_ip",
+            "status", "threat_score", "geo_location", "process_name", "domain", "bytes_transferred");
+
+    static {
+        if (!List.of(EventParser.SCHEMA.fieldNames()).subList(0, COLUMNS.size()).equals(COLUMNS)) {
+            throw new IllegalStateException("EventParser.SCHEMA no longer starts with " + COLUMNS);
+        }
+    }
 
     private static final long MS_PER_HOUR = 3_600_000L;
     private static final long MS_PER_DAY = 86_400_000L;
@@ -63,12 +68,12 @@ final class UserActivity implements Serializable {
     private long bytesHigh;
     private long maxBytes;
 
-    /** One event's state: a row of {@link #COLUMNS}. */
+    /** One event's state: a row that starts with {@link #COLUMNS}. */
     static UserActivity of(Row event) {
         return new UserActivity().add(event);
     }
 
-    /** Adds one event: a row of {@link #COLUMNS}. */
+    /** Adds one event: a row that starts with {@link #COLUMNS}. */
     UserActivity add(Row event) {
         long timestamp = event.getLong(1);
         if (events == timestamps.length) {

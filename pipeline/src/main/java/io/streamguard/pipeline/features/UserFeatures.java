@@ -2,19 +2,13 @@ package io.streamguard.pipeline.features;
 
 import io.streamguard.pipeline.source.SecurityEventSchema;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.Partitioner;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
@@ -23,19 +17,13 @@ import org.apache.spark.unsafe.types.UTF8String;
 import scala.Tuple2;
 
 /**
- * Per-user behavioural features, computed in plain Java over Spark's RDDs: one pass counts the processes and domains
- * of all events (to tell rare ones), one pass folds each user's events into a {@link UserActivity} and turns it into
- * the user's features.
- *
- * <p>Why not Spark SQL: the same features as SQL (three windows and an aggregation) cost a cold JVM about 2 s of
- * query planning, code generation and first-task compilation on 2 cores, more than the rest of a 1,000-event run;
- * the RDD passes plan in milliseconds. Each pass combines events on the map side, so only one {@link UserActivity}
- * per user and read partition is shuffled, not every event, and the features are the same to the last bit however
- * the events were partitioned ({@link UserActivity}).
+ * Per-user behavioural features: their names and the rows they make. The per-user state is {@link UserActivity},
+ * folded by {@link SliceAggregation} as the records are read.
  *
  * <p>Users are partitioned and ordered as Spark SQL's {@code repartition(n, col("user"))} and
- * {@code sortWithinPartitions("user")} would (Murmur3 of the UTF-8 bytes with seed 42; unsigned byte order), so the
- * forest, which samples each partition in order, gets its input as it did when the features were SQL.
+ * {@code sortWithinPartitions("user")} would (Murmur3 of the UTF-8 bytes with seed 42; unsigned byte order), as they
+ * were when the features were computed in Spark SQL, so the forest, which samples each partition in order, gets its
+ * input in the same order.
  *
  * <p>Hours and days are computed from epoch milliseconds, so they are UTC whatever the session time zone.
  *
@@ -91,65 +79,8 @@ public final class UserFeatures {
         return schema;
     }
 
-    /** {@link #rows} as a DataFrame of {@link #SCHEMA}. */
-    public static Dataset<Row> compute(Dataset<Row> events, int shufflePartitions, long totalEvents) {
-        return events.sparkSession().createDataFrame(rows(events, shufflePartitions, totalEvents), SCHEMA);
-    }
-
-    /**
-     * Per-user features, with processes and domains judged rare against all users' events: a value seen in fewer
-     * than {@link #RARE_SHARE} of {@code totalEvents} (and at least twice) is rare. The common values (at most
-     * 1/{@code RARE_SHARE} per column) are found by one small pass and collected: that pass is a Spark job.
-     *
-     * @param events accepted events, with at least the columns {@link UserActivity#COLUMNS}
-     * @param shufflePartitions partitions of the users, sized to the data by the caller
-     * @return one row of {@link #SCHEMA} per user, users hash-partitioned and sorted within their partition
-     */
-    public static JavaRDD<Row> rows(Dataset<Row> events, int shufflePartitions, long totalEvents) {
-        long minCount = Math.max(2, (long) Math.ceil(totalEvents * RARE_SHARE));
-        JavaRDD<Row> activity = activityColumns(events);
-        Set<String> commonProcesses = new HashSet<>();
-        Set<String> commonDomains = new HashSet<>();
-        // Keyed by kind ("p" or "d") and value; combined on the map side, so each task sends each value once.
-        List<Tuple2<Tuple2<String, String>, Long>> common = activity
-                .flatMapToPair(r -> {
-                    List<Tuple2<Tuple2<String, String>, Long>> values = new ArrayList<>(2);
-                    if (!r.isNullAt(PROCESS_NAME)) {
-                        values.add(new Tuple2<>(new Tuple2<>("p", r.getString(PROCESS_NAME)), 1L));
-                    }
-                    if (!r.isNullAt(DOMAIN)) {
-                        values.add(new Tuple2<>(new Tuple2<>("d", r.getString(DOMAIN)), 1L));
-                    }
-                    return values.iterator();
-                })
-                .reduceByKey(Long::sum, shufflePartitions)
-                .filter(e -> e._2() >= minCount)
-                .collect();
-        for (Tuple2<Tuple2<String, String>, Long> e : common) {
-            (e._1()._1().equals("p") ? commonProcesses : commonDomains).add(e._1()._2());
-        }
-        return rows(activity, shufflePartitions, commonProcesses, commonDomains);
-    }
-
-    private static final int PROCESS_NAME = Arrays.asList(UserActivity.COLUMNS).indexOf("process_name");
-    private static final int DOMAIN = Arrays.asList(UserActivity.COLUMNS).indexOf("domain");
-
-    private static JavaRDD<Row> activityColumns(Dataset<Row> events) {
-        return events.select(Arrays.stream(UserActivity.COLUMNS).map(functions::col).toArray(Column[]::new))
-                .javaRDD();
-    }
-
-    private static JavaRDD<Row> rows(JavaRDD<Row> activity, int shufflePartitions, Set<String> commonProcesses,
-                                     Set<String> commonDomains) {
-        return activity
-                .mapToPair(r -> new Tuple2<>(r.getString(0), r))
-                .combineByKey(UserActivity::of, UserActivity::add, UserActivity::merge,
-                        new UserPartitioner(shufflePartitions))
-                .mapPartitions(users -> featureRows(users, commonProcesses, commonDomains), true);
-    }
-
     /** One partition's users, sorted by their UTF-8 bytes, as feature rows. */
-    private static Iterator<Row> featureRows(Iterator<Tuple2<String, UserActivity>> users,
+    static Iterator<Row> featureRows(Iterator<Tuple2<String, UserActivity>> users,
                                              Set<String> commonProcesses, Set<String> commonDomains) {
         List<Tuple2<UTF8String, UserActivity>> sorted = new ArrayList<>();
         users.forEachRemaining(u -> sorted.add(new Tuple2<>(UTF8String.fromString(u._1()), u._2())));

@@ -24,6 +24,13 @@ public final class KafkaSliceSource {
     private KafkaSliceSource() {
     }
 
+    /** {@link #records} as a DataFrame. */
+    public static Dataset<Row> read(SparkSession spark, String bootstrapServers, OffsetPlan plan,
+                                    Map<String, String> kafkaProperties, long pollTimeoutMs, EventParser parser) {
+        return spark.createDataFrame(records(spark, bootstrapServers, plan, kafkaProperties, pollTimeoutMs, parser),
+                EventParser.SCHEMA);
+    }
+
     /**
      * The planned slice, parsed: one Spark partition per planned range (empty ones too), in partition order, each
      * read by its task with a plain consumer ({@link KafkaRangeReader}) and parsed record by record as it arrives
@@ -36,18 +43,17 @@ public final class KafkaSliceSource {
      *
      * @return rows of {@link EventParser#SCHEMA}
      */
-    public static Dataset<Row> read(SparkSession spark, String bootstrapServers, OffsetPlan plan,
-                                    Map<String, String> kafkaProperties, long pollTimeoutMs, EventParser parser) {
+    public static JavaRDD<Row> records(SparkSession spark, String bootstrapServers, OffsetPlan plan,
+                                       Map<String, String> kafkaProperties, long pollTimeoutMs, EventParser parser) {
         KafkaRangeReader reader = new KafkaRangeReader(bootstrapServers, kafkaProperties, pollTimeoutMs);
         List<OffsetRange> ranges = plan.ranges();
-        JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        return JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .parallelize(ranges, Math.max(1, ranges.size()))
                 .mapPartitions(planned -> parsedRecords(planned, reader, parser));
-        return spark.createDataFrame(rows, EventParser.SCHEMA);
     }
 
     /**
-     * The records of a task's range ({@link #read} slices one per task; none when the plan has no range), parsed; the
+     * The records of a task's range ({@link #records} slices one per task; none when the plan has no range), parsed; the
      * consumer closes with the task.
      */
     private static Iterator<Row> parsedRecords(Iterator<OffsetRange> planned, KafkaRangeReader reader,

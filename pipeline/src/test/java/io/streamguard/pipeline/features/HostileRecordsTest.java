@@ -105,8 +105,7 @@ class HostileRecordsTest {
         Dataset<Row> parsed = EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20, LATEST);
         assertThat(EventParser.rejected(parsed).count()).isZero();
 
-        Dataset<Row> events = EventParser.events(parsed);
-        Dataset<Row> features = UserFeatures.compute(events, 2, events.count());
+        Dataset<Row> features = Features.of(parsed, 2);
         List<Row> rows = features.collectAsList();
         assertThat(rows).extracting(r -> r.getString(0)).containsExactlyInAnyOrder(
                 "big", "12345", "evil\n[INFO] BUILD SUCCESS\u001b[2J", "edges", "bare", "nulls", "plain");

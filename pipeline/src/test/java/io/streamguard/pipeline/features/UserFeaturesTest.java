@@ -31,8 +31,7 @@ class UserFeaturesTest {
                 .add(KafkaRecords.event("alice", T0 + 65_000, "auth_attempt", "2.2.2.2", "success", 0.1, "DE", 0))
                 .add(KafkaRecords.event("alice", Instant.parse("2026-01-06T10:00:00Z").toEpochMilli(),
                         "file_access", "1.1.1.1", "success", 0.1, "US", 1000));
-        Dataset<Row> events = EventParser.events(EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20));
-        features = UserFeatures.compute(events, 2, 5);
+        features = Features.of(EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20), 2);
         byUser = new HashMap<>();
         for (Row r : features.collectAsList()) {
             byUser.put(r.getString(0), r);
@@ -115,9 +114,9 @@ class UserFeaturesTest {
         // one event whose process and domain no other event has
         records.add(KafkaRecords.event("dave", T0, "process_execution", "2.2.2.2", "success", 0.1, "US", 10)
                 .replace("\"bash\"", "\"mimikatz.exe\"").replace("example.com", "qzxkvbnwe.xyz"));
-        Dataset<Row> events = EventParser.events(EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20));
+        Dataset<Row> parsed = EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20);
         Map<String, Row> rows = new HashMap<>();
-        for (Row r : UserFeatures.compute(events, 1, 5).collectAsList()) {
+        for (Row r : Features.of(parsed, 1).collectAsList()) {
             rows.put(r.getString(0), r);
         }
         assertThat(rows.get("dave").getDouble(rows.get("dave").fieldIndex("rare_process_rate"))).isEqualTo(1.0);
@@ -135,11 +134,11 @@ class UserFeaturesTest {
                     "auth_attempt", "10.0.0." + random.nextInt(5), "failed", random.nextDouble(), "US",
                     random.nextInt(1_000_000)));
         }
-        Dataset<Row> events = EventParser.events(EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20));
-        List<Row> inOrder = UserFeatures.compute(events.coalesce(1), 3, 3_000).collectAsList();
-        List<Row> reversed = UserFeatures.compute(events.coalesce(1).orderBy(
-                org.apache.spark.sql.functions.col("timestamp").desc()), 3, 3_000).collectAsList();
-        List<Row> spread = UserFeatures.compute(events.repartition(7), 3, 3_000).collectAsList();
+        Dataset<Row> parsed = EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20);
+        List<Row> inOrder = Features.of(parsed.coalesce(1), 3).collectAsList();
+        List<Row> reversed = Features.of(parsed.coalesce(1).orderBy(
+                org.apache.spark.sql.functions.col("timestamp").desc()), 3).collectAsList();
+        List<Row> spread = Features.of(parsed.repartition(7), 3).collectAsList();
         assertThat(inOrder).hasSize(20);
         assertThat(reversed).isEqualTo(inOrder);
         assertThat(spread).isEqualTo(inOrder);
@@ -166,7 +165,8 @@ class UserFeaturesTest {
         }
         Dataset<Row> events = EventParser.events(EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20));
         assertThat(events.count()).isEqualTo(users.size());
-        List<List<String>> ours = partitionsOfUsers(UserFeatures.compute(events, 7, users.size()));
+        List<List<String>> ours = partitionsOfUsers(
+                Features.of(EventParser.parse(records.toDataset(SparkTestSession.get()), 1 << 20), 7));
         List<List<String>> sparkSql = partitionsOfUsers(events.select("user")
                 .repartition(7, org.apache.spark.sql.functions.col("user")).sortWithinPartitions("user"));
         assertThat(ours).hasSize(7).isEqualTo(sparkSql);
