@@ -107,7 +107,15 @@ public final class IsolationForestDetector {
         if (fitsOnDriver(rowCount)) {
             return fitAndScoreOnDriver(spark, rows, schema, featureColumns, params);
         }
-        return fitAndScoreOnSpark(spark.createDataFrame(rows, schema), featureColumns, params, rowCount);
+        // Spark's fit passes over its input about ten times: converted once, into the columnar cache, not each time.
+        Dataset<Row> input = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Result result = fitAndScoreOnSpark(input, featureColumns, params, rowCount);
+            result.scored().count(); // fills the scores' cache, which is all that is read from here on
+            return result;
+        } finally {
+            input.unpersist();
+        }
     }
 
     private static boolean fitsOnDriver(long rowCount) {
