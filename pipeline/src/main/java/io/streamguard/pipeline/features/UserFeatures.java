@@ -68,7 +68,10 @@ public final class UserFeatures {
         return "share_" + eventType;
     }
 
-    /** The schema of {@link #compute}'s result: {@code user} then {@link #FEATURE_COLUMNS}, all doubles. */
+    /**
+     * The schema of the feature rows ({@link SliceAggregation#features}): {@code user} then {@link #FEATURE_COLUMNS},
+     * all doubles.
+     */
     public static final StructType SCHEMA = schema();
 
     private static StructType schema() {
