@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -34,20 +35,87 @@ import scala.Tuple2;
  */
 public final class SliceAggregation {
 
+    // The keys and values below are classes, not records: Kryo (spark.serializer=...KryoSerializer, a common setting)
+    // cannot construct a record, whose final fields neither reflection nor Unsafe may set.
+
     /** Records counted by reject reason; {@code null} counts the accepted ones. */
-    private record ReasonKey(String reason) implements Serializable {
+    static final class ReasonKey implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private String reason;
+
+        ReasonKey(String reason) {
+            this.reason = reason;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ReasonKey k && Objects.equals(k.reason, reason);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hashCode(reason);
+        }
     }
 
     /** Events counted by process name ({@code process}) or domain. */
-    private record ValueKey(boolean process, String value) implements Serializable {
+    static final class ValueKey implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private boolean process;
+        private String value;
+
+        ValueKey(boolean process, String value) {
+            this.process = process;
+            this.value = value;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ValueKey k && k.process == process && k.value.equals(value);
+        }
+
+        /** The same on every JVM: it places the key in its partition. */
+        @Override
+        public int hashCode() {
+            return 31 * value.hashCode() + (process ? 1 : 0);
+        }
     }
 
     /** A rejected record, by where it was read. */
-    private record RejectKey(int partition, long offset) implements Serializable {
+    static final class RejectKey implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private int partition;
+        private long offset;
+
+        RejectKey(int partition, long offset) {
+            this.partition = partition;
+            this.offset = offset;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RejectKey k && k.partition == partition && k.offset == offset;
+        }
+
+        /** The same on every JVM: it places the key in its partition. */
+        @Override
+        public int hashCode() {
+            return 31 * Long.hashCode(offset) + partition;
+        }
     }
 
     /** A rejected record: a row of {@link EventParser#SCHEMA}. */
-    private record Rejected(Row row) implements Serializable {
+    static final class Rejected implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private Row row;
+
+        Rejected(Row row) {
+            this.row = row;
+        }
+
+        Row row() {
+            return row;
+        }
     }
 
     private final JavaPairRDD<Object, Object> combined;
@@ -80,7 +148,7 @@ public final class SliceAggregation {
         for (Tuple2<Object, Object> e : combined.filter(e -> e._1() instanceof ReasonKey).collect()) {
             long n = (Long) e._2();
             records += n;
-            String reason = ((ReasonKey) e._1()).reason();
+            String reason = ((ReasonKey) e._1()).reason;
             if (reason != null) {
                 rejected.merge(reason, n, Long::sum);
             }
@@ -104,7 +172,7 @@ public final class SliceAggregation {
                 .collect();
         for (Object key : common) {
             ValueKey value = (ValueKey) key;
-            (value.process() ? commonProcesses : commonDomains).add(value.value());
+            (value.process ? commonProcesses : commonDomains).add(value.value);
         }
         return combined
                 .filter(e -> e._1() instanceof String)
@@ -145,7 +213,7 @@ public final class SliceAggregation {
     private static final int OFFSET = EventParser.SCHEMA.fieldIndex("offset");
 
     /** What one parsed record adds: its reason's count and either its user's event and values, or itself. */
-    private static Iterator<Tuple2<Object, Object>> keyed(Row record) {
+    static Iterator<Tuple2<Object, Object>> keyed(Row record) {
         if (!record.isNullAt(REJECT_REASON)) {
             return List.<Tuple2<Object, Object>>of(
                     new Tuple2<>(new ReasonKey(record.getString(REJECT_REASON)), 1L),
@@ -168,7 +236,7 @@ public final class SliceAggregation {
     }
 
     /** A key's first value as its combined state: an event starts its user's activity; counts and records stay. */
-    private static Object combiner(Object value) {
+    static Object combiner(Object value) {
         return value instanceof Row event ? UserActivity.of(event) : value;
     }
 
@@ -205,11 +273,8 @@ public final class SliceAggregation {
             if (key instanceof String user) {
                 return users.getPartition(user);
             }
-            if (key instanceof ValueKey v) {
-                return Math.floorMod(31 * v.value().hashCode() + (v.process() ? 1 : 0), numPartitions());
-            }
-            if (key instanceof RejectKey r) {
-                return Math.floorMod(31 * Long.hashCode(r.offset()) + r.partition(), numPartitions());
+            if (key instanceof ValueKey || key instanceof RejectKey) {
+                return Math.floorMod(key.hashCode(), numPartitions());
             }
             return 0;
         }

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -47,21 +48,24 @@ public final class KafkaSliceSource {
                                        Map<String, String> kafkaProperties, long pollTimeoutMs, EventParser parser) {
         KafkaRangeReader reader = new KafkaRangeReader(bootstrapServers, kafkaProperties, pollTimeoutMs);
         List<OffsetRange> ranges = plan.ranges();
+        // The RDD's data is the ranges' indices, the ranges travel in the tasks' closure: data goes through
+        // spark.serializer, and Kryo (a common setting) cannot construct a record such as OffsetRange.
+        List<Integer> indices = IntStream.range(0, ranges.size()).boxed().toList();
         return JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .parallelize(ranges, Math.max(1, ranges.size()))
-                .mapPartitions(planned -> parsedRecords(planned, reader, parser));
+                .parallelize(indices, Math.max(1, ranges.size()))
+                .mapPartitions(planned -> parsedRecords(planned, ranges, reader, parser));
     }
 
     /**
      * The records of a task's range ({@link #records} slices one per task; none when the plan has no range), parsed; the
      * consumer closes with the task.
      */
-    private static Iterator<Row> parsedRecords(Iterator<OffsetRange> planned, KafkaRangeReader reader,
-                                               EventParser parser) {
+    private static Iterator<Row> parsedRecords(Iterator<Integer> planned, List<OffsetRange> ranges,
+                                               KafkaRangeReader reader, EventParser parser) {
         if (!planned.hasNext()) {
             return Collections.emptyIterator();
         }
-        KafkaRangeReader.Records records = reader.read(planned.next());
+        KafkaRangeReader.Records records = reader.read(ranges.get(planned.next()));
         TaskContext task = TaskContext.get();
         if (task != null) { // a failed or killed task does not exhaust its iterator
             task.addTaskCompletionListener((TaskCompletionListener) done -> records.close());
