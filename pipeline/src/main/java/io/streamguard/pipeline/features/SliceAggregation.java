@@ -23,8 +23,9 @@ import scala.Tuple2;
  * {@link UserActivity}, and the rejected records themselves (for the quarantine).
  *
  * <p>Each record becomes a few keyed values, combined on the map side: a read task sends one count per reason and per
- * value, one {@link UserActivity} per user, and its rejected records. The combined result is cached (spilling to disk
- * when it does not fit), and each later question ({@link #counts}, {@link #features}, {@link #rejected}) is a Spark
+ * value, one {@link UserActivity} per user, and its rejected records. The combined result is cached serialized
+ * (spilling to disk when it does not fit: a user with one event is about 1 KB as objects, a few hundred bytes
+ * serialized, and slices of millions of users must fit a modest heap), and each later question ({@link #counts}, {@link #features}, {@link #rejected}) is a Spark
  * job over that cache. The events themselves are never cached: what is kept is the users' state (8 bytes an event
  * for the timestamps, plus their distinct values), the value counts, and the rejected records.
  *
@@ -135,7 +136,7 @@ public final class SliceAggregation {
                 .flatMapToPair(SliceAggregation::keyed)
                 .combineByKey(SliceAggregation::combiner, SliceAggregation::merge, SliceAggregation::merge,
                         new SlicePartitioner(partitions))
-                .persist(StorageLevel.MEMORY_AND_DISK()));
+                .persist(StorageLevel.MEMORY_AND_DISK_SER()));
     }
 
     /**

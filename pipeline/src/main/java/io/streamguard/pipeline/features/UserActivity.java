@@ -42,20 +42,23 @@ final class UserActivity implements Serializable {
         }
     }
 
+    private static final int SMALL = 2;
     private static final long MS_PER_HOUR = 3_600_000L;
     private static final long MS_PER_DAY = 86_400_000L;
 
     private long events;
-    private long[] timestamps = new long[4];
+    // Sized for a user with a single event, the common case when users are many: a state is then about 1 KB, of which
+    // the collections' default 16-slot tables would take another 450 bytes. They grow as a user's values do.
+    private long[] timestamps = new long[1];
     private final long[] eventsByHour = new long[24];
-    private final Set<Long> days = new HashSet<>();
+    private final Set<Long> days = new HashSet<>(SMALL);
     /** Events per source IP; the events without one are counted under {@code null}, as one more group. */
-    private final Map<String, Long> eventsBySourceIp = new HashMap<>();
-    private final Set<String> destinationIps = new HashSet<>();
-    private final Map<String, Long> eventsByType = new HashMap<>();
-    private final Set<String> locations = new HashSet<>();
-    private final Map<String, Long> eventsByProcess = new HashMap<>();
-    private final Map<String, Long> eventsByDomain = new HashMap<>();
+    private final Map<String, Long> eventsBySourceIp = new HashMap<>(SMALL);
+    private final Set<String> destinationIps = new HashSet<>(SMALL);
+    private final Map<String, Long> eventsByType = new HashMap<>(SMALL);
+    private final Set<String> locations = new HashSet<>(SMALL);
+    private final Map<String, Long> eventsByProcess = new HashMap<>(SMALL);
+    private final Map<String, Long> eventsByDomain = new HashMap<>(SMALL);
     private long threatScores;
     private BigDecimal threatScoreSum = BigDecimal.ZERO;
     private double maxThreatScore = Double.NEGATIVE_INFINITY;

@@ -82,23 +82,34 @@ public final class UserFeatures {
         return schema;
     }
 
-    /** One partition's users, sorted by their UTF-8 bytes, as feature rows. */
+    /**
+     * One partition's users, sorted by their UTF-8 bytes, as feature rows. Each user's features are computed as it
+     * arrives, so only the features (about 300 bytes a user) are held for the sort, not the users' whole state.
+     */
     static Iterator<Row> featureRows(Iterator<Tuple2<String, UserActivity>> users,
-                                             Set<String> commonProcesses, Set<String> commonDomains) {
-        List<Tuple2<UTF8String, UserActivity>> sorted = new ArrayList<>();
-        users.forEachRemaining(u -> sorted.add(new Tuple2<>(UTF8String.fromString(u._1()), u._2())));
+                                     Set<String> commonProcesses, Set<String> commonDomains) {
+        List<Tuple2<UTF8String, double[]>> sorted = new ArrayList<>();
+        users.forEachRemaining(u -> sorted.add(new Tuple2<>(UTF8String.fromString(u._1()),
+                u._2().features(commonProcesses, commonDomains))));
         sorted.sort(Comparator.comparing(Tuple2::_1));
-        List<Row> rows = new ArrayList<>(sorted.size());
-        for (Tuple2<UTF8String, UserActivity> u : sorted) {
-            double[] features = u._2().features(commonProcesses, commonDomains);
-            Object[] values = new Object[features.length + 1];
-            values[0] = u._1().toString();
-            for (int i = 0; i < features.length; i++) {
-                values[i + 1] = features[i];
+        Iterator<Tuple2<UTF8String, double[]>> each = sorted.iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return each.hasNext();
             }
-            rows.add(RowFactory.create(values));
-        }
-        return rows.iterator();
+
+            @Override
+            public Row next() {
+                Tuple2<UTF8String, double[]> u = each.next();
+                Object[] values = new Object[u._2().length + 1];
+                values[0] = u._1().toString();
+                for (int i = 0; i < u._2().length; i++) {
+                    values[i + 1] = u._2()[i];
+                }
+                return RowFactory.create(values);
+            }
+        };
     }
 
     /**
