@@ -25,9 +25,10 @@ import scala.Tuple2;
  * <p>Each record becomes a few keyed values, combined on the map side: a read task sends one count per reason and per
  * value, one {@link UserActivity} per user, and its rejected records. The combined result is cached serialized
  * (spilling to disk when it does not fit: a user with one event is about 1 KB as objects, a few hundred bytes
- * serialized, and slices of millions of users must fit a modest heap), and each later question ({@link #counts}, {@link #features}, {@link #rejected}) is a Spark
- * job over that cache. The events themselves are never cached: what is kept is the users' state (8 bytes an event
- * for the timestamps, plus their distinct values), the value counts, and the rejected records.
+ * serialized, and slices of millions of users must fit a modest heap), and each later question ({@link #counts},
+ * {@link #features}, {@link #rejected}) is a Spark job over that cache. The events themselves are never cached: what
+ * is kept is the users' state (8 bytes an event for the timestamps, plus their distinct values), the value counts, and
+ * the rejected records.
  *
  * <p>Why not Spark SQL over a cached DataFrame of events, as before: in a cold JVM every kind of query costs its
  * planning, code generation and first-task compilation (the DataFrame of records, its columnar cache, the count by

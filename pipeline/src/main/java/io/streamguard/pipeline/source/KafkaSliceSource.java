@@ -57,8 +57,8 @@ public final class KafkaSliceSource {
     }
 
     /**
-     * The records of a task's range ({@link #records} slices one per task; none when the plan has no range), parsed; the
-     * consumer closes with the task.
+     * The records of a task's range ({@link #records} slices one per task; none when the plan has no range), parsed;
+     * the consumer closes with the task.
      */
     private static Iterator<Row> parsedRecords(Iterator<Integer> planned, List<OffsetRange> ranges,
                                                KafkaRangeReader reader, EventParser parser) {
