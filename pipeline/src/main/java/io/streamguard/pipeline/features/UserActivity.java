@@ -147,16 +147,6 @@ final class UserActivity implements Serializable {
         return this;
     }
 
-    /** Events per process name. */
-    Map<String, Long> eventsByProcess() {
-        return eventsByProcess;
-    }
-
-    /** Events per domain. */
-    Map<String, Long> eventsByDomain() {
-        return eventsByDomain;
-    }
-
     /**
      * The user's features, in the order of {@link UserFeatures#FEATURE_COLUMNS}.
      *

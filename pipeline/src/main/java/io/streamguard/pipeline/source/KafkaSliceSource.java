@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.TaskCompletionListener;
@@ -23,13 +22,6 @@ import org.apache.spark.util.TaskCompletionListener;
 public final class KafkaSliceSource {
 
     private KafkaSliceSource() {
-    }
-
-    /** {@link #records} as a DataFrame. */
-    public static Dataset<Row> read(SparkSession spark, String bootstrapServers, OffsetPlan plan,
-                                    Map<String, String> kafkaProperties, long pollTimeoutMs, EventParser parser) {
-        return spark.createDataFrame(records(spark, bootstrapServers, plan, kafkaProperties, pollTimeoutMs, parser),
-                EventParser.SCHEMA);
     }
 
     /**
