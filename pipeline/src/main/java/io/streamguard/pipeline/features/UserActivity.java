@@ -3,8 +3,6 @@ package io.streamguard.pipeline.features;
 import io.streamguard.pipeline.source.EventParser;
 import io.streamguard.pipeline.source.SecurityEventSchema;
 import java.io.Serializable;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.KnownSizeEstimation;
 
 /**
  * What one user's events add up to, event by event, in any order: the state {@link UserFeatures} turns into the
@@ -19,16 +18,22 @@ import org.apache.spark.sql.Row;
  * so that the same events give the same features to the last bit however Spark partitioned, spilled and merged them:
  * <ul>
  *   <li>counts, distinct values and maxima are exact;</li>
- *   <li>the threat scores are summed exactly ({@link BigDecimal}) and rounded once;</li>
+ *   <li>the threat scores are summed exactly ({@link ExactSum}) and rounded once;</li>
  *   <li>the byte counts are summed in 128 bits, so no sum of non-negative longs wraps around;</li>
- *   <li>the time features (intervals, their mean, spread and bursts) come from the timestamps sorted at the end;</li>
+ *   <li>the time features (days, intervals, their mean, spread and bursts) come from the timestamps sorted at the
+ *       end;</li>
  *   <li>the hour entropy comes from a 24-hour histogram, summed in hour order.</li>
  * </ul>
  *
  * <p>The state is the user's counts and distinct values plus one {@code long} per event (its timestamp): a user with
  * many events costs 8 bytes an event.
+ *
+ * <p>It tells Spark its size ({@link KnownSizeEstimation}). Spark's map-side combine and shuffle read track their
+ * memory by sampling the size of what they hold, and its generic estimate walks every object of a sampled state
+ * (each string, map entry and boxed count) by reflection: at 1M events that walk took a fifth of the read's CPU.
+ * The trait is Spark's own hook for this; {@code UserActivityTest} fails if Spark stops asking it.
  */
-final class UserActivity implements Serializable {
+final class UserActivity implements Serializable, KnownSizeEstimation {
 
     private static final long serialVersionUID = 1L;
 
@@ -51,24 +56,21 @@ final class UserActivity implements Serializable {
     // the collections' default 16-slot tables would take another 450 bytes. They grow as a user's values do.
     private long[] timestamps = new long[1];
     private final long[] eventsByHour = new long[24];
-    private final Set<Long> days = new HashSet<>(SMALL);
     /** Events per source IP; the events without one are counted under {@code null}, as one more group. */
-    private final Map<String, Long> eventsBySourceIp = new HashMap<>(SMALL);
+    private final Map<String, long[]> eventsBySourceIp = new HashMap<>(SMALL);
     private final Set<String> destinationIps = new HashSet<>(SMALL);
-    private final Map<String, Long> eventsByType = new HashMap<>(SMALL);
+    private final Map<String, long[]> eventsByType = new HashMap<>(SMALL);
     private final Set<String> locations = new HashSet<>(SMALL);
-    private final Map<String, Long> eventsByProcess = new HashMap<>(SMALL);
-    private final Map<String, Long> eventsByDomain = new HashMap<>(SMALL);
+    private final Map<String, long[]> eventsByProcess = new HashMap<>(SMALL);
+    private final Map<String, long[]> eventsByDomain = new HashMap<>(SMALL);
     private long threatScores;
-    private BigDecimal threatScoreSum = BigDecimal.ZERO;
+    private final ExactSum threatScoreSum = ExactSum.ofFractions();
     private double maxThreatScore = Double.NEGATIVE_INFINITY;
     private long failed;
     private long auth;
     private long failedAuth;
     private long blocked;
-    /** The sum of the byte counts is {@code bytesHigh * 2^64 + bytesLow}, {@code bytesLow} unsigned. */
-    private long bytesLow;
-    private long bytesHigh;
+    private final ExactSum byteSum = ExactSum.ofLongs();
     private long maxBytes;
 
     /** One event's state: a row that starts with {@link #COLUMNS}. */
@@ -86,12 +88,11 @@ final class UserActivity implements Serializable {
         events++;
         // Accepted timestamps are positive (EventParser), so plain division is the floor.
         eventsByHour[(int) (timestamp / MS_PER_HOUR % 24)]++;
-        days.add(timestamp / MS_PER_DAY);
         String type = event.getString(2);
-        eventsBySourceIp.merge(event.getString(3), 1L, Long::sum);
+        count(eventsBySourceIp, event.getString(3), 1);
         addIfPresent(destinationIps, event.getString(4));
         if (type != null) {
-            eventsByType.merge(type, 1L, Long::sum);
+            count(eventsByType, type, 1);
         }
         String status = event.getString(5);
         boolean isFailed = "failed".equals(status);
@@ -103,15 +104,21 @@ final class UserActivity implements Serializable {
         if (!event.isNullAt(6)) {
             double score = event.getDouble(6);
             threatScores++;
-            threatScoreSum = threatScoreSum.add(new BigDecimal(score));
+            threatScoreSum.add(score);
             maxThreatScore = Math.max(maxThreatScore, score);
         }
         addIfPresent(locations, event.getString(7));
-        countIfPresent(eventsByProcess, event.getString(8));
-        countIfPresent(eventsByDomain, event.getString(9));
+        String process = event.getString(8);
+        if (process != null) {
+            count(eventsByProcess, process, 1);
+        }
+        String domain = event.getString(9);
+        if (domain != null) {
+            count(eventsByDomain, domain, 1);
+        }
         if (!event.isNullAt(10)) {
             long bytes = event.getLong(10);
-            addToByteSum(bytes);
+            byteSum.add(bytes);
             maxBytes = Math.max(maxBytes, bytes);
         }
         return this;
@@ -127,22 +134,20 @@ final class UserActivity implements Serializable {
         for (int h = 0; h < 24; h++) {
             eventsByHour[h] += other.eventsByHour[h];
         }
-        days.addAll(other.days);
-        other.eventsBySourceIp.forEach((ip, n) -> eventsBySourceIp.merge(ip, n, Long::sum));
+        other.eventsBySourceIp.forEach((ip, n) -> count(eventsBySourceIp, ip, n[0]));
         destinationIps.addAll(other.destinationIps);
-        other.eventsByType.forEach((type, n) -> eventsByType.merge(type, n, Long::sum));
+        other.eventsByType.forEach((type, n) -> count(eventsByType, type, n[0]));
         locations.addAll(other.locations);
-        other.eventsByProcess.forEach((process, n) -> eventsByProcess.merge(process, n, Long::sum));
-        other.eventsByDomain.forEach((domain, n) -> eventsByDomain.merge(domain, n, Long::sum));
+        other.eventsByProcess.forEach((process, n) -> count(eventsByProcess, process, n[0]));
+        other.eventsByDomain.forEach((domain, n) -> count(eventsByDomain, domain, n[0]));
         threatScores += other.threatScores;
-        threatScoreSum = threatScoreSum.add(other.threatScoreSum);
+        threatScoreSum.add(other.threatScoreSum);
         maxThreatScore = Math.max(maxThreatScore, other.maxThreatScore);
         failed += other.failed;
         auth += other.auth;
         failedAuth += other.failedAuth;
         blocked += other.blocked;
-        addToByteSum(other.bytesLow);
-        bytesHigh += other.bytesHigh;
+        byteSum.add(other.byteSum);
         maxBytes = Math.max(maxBytes, other.maxBytes);
         return this;
     }
@@ -155,6 +160,12 @@ final class UserActivity implements Serializable {
      */
     double[] features(Set<String> commonProcesses, Set<String> commonDomains) {
         double n = events;
+        long[] times = Arrays.copyOf(timestamps, (int) events);
+        Arrays.sort(times);
+        long days = 1;
+        for (int i = 1; i < times.length; i++) {
+            days += times[i] / MS_PER_DAY != times[i - 1] / MS_PER_DAY ? 1 : 0;
+        }
         List<Double> out = new java.util.ArrayList<>(UserFeatures.FEATURE_COLUMNS.size());
         long sourceIps = eventsBySourceIp.keySet().stream().filter(ip -> ip != null).count();
         out.add(n);
@@ -175,22 +186,24 @@ final class UserActivity implements Serializable {
         }
         out.add(unusualHours / n);
         out.add(sourceIps / n);
-        out.add((double) days.size());
-        out.add(n / days.size());
+        out.add((double) days);
+        out.add(n / days);
         for (String type : SecurityEventSchema.EVENT_TYPES) {
-            out.add(eventsByType.getOrDefault(type, 0L) / n);
+            long[] typeEvents = eventsByType.get(type);
+            out.add((typeEvents == null ? 0 : typeEvents[0]) / n);
         }
         out.add(hourEntropy());
         long topIpEvents = 0;
         long singleUseIps = 0;
-        for (long ipEvents : eventsBySourceIp.values()) {
+        for (long[] counted : eventsBySourceIp.values()) {
+            long ipEvents = counted[0];
             topIpEvents = Math.max(topIpEvents, ipEvents);
             singleUseIps += ipEvents == 1 ? 1 : 0;
         }
         out.add(topIpEvents / n);
         out.add(singleUseIps / n);
-        addIntervalFeatures(out);
-        out.add(Math.log1p(totalBytes()));
+        addIntervalFeatures(times, out);
+        out.add(Math.log1p(byteSum.doubleValue()));
         out.add(Math.log1p(maxBytes));
         out.add(rareShare(eventsByProcess, commonProcesses));
         out.add(rareShare(eventsByDomain, commonDomains));
@@ -219,14 +232,12 @@ final class UserActivity implements Serializable {
      * Mean and population standard deviation of the seconds between consecutive events in time order, and the share
      * of those intervals shorter than {@link UserFeatures#BURST_INTERVAL_SECONDS}; all 0 for a single event.
      */
-    private void addIntervalFeatures(List<Double> out) {
-        int intervals = (int) events - 1;
+    private static void addIntervalFeatures(long[] times, List<Double> out) {
+        int intervals = times.length - 1;
         if (intervals == 0) {
             out.addAll(List.of(0.0, 0.0, 0.0));
             return;
         }
-        long[] times = Arrays.copyOf(timestamps, (int) events);
-        Arrays.sort(times);
         double sum = 0;
         long bursts = 0;
         for (int i = 1; i < times.length; i++) {
@@ -246,27 +257,12 @@ final class UserActivity implements Serializable {
     }
 
     /** Share of the user's events whose value is present and not common. */
-    private double rareShare(Map<String, Long> eventsByValue, Set<String> common) {
+    private double rareShare(Map<String, long[]> eventsByValue, Set<String> common) {
         long rare = 0;
-        for (Map.Entry<String, Long> e : eventsByValue.entrySet()) {
-            rare += common.contains(e.getKey()) ? 0 : e.getValue();
+        for (Map.Entry<String, long[]> e : eventsByValue.entrySet()) {
+            rare += common.contains(e.getKey()) ? 0 : e.getValue()[0];
         }
         return rare / (double) events;
-    }
-
-    private double totalBytes() {
-        return bytesHigh == 0 && bytesLow >= 0 ? (double) bytesLow
-                : BigInteger.valueOf(bytesHigh).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(bytesLow)))
-                        .doubleValue();
-    }
-
-    /** Adds {@code unsigned} (read as an unsigned long) to the 128-bit sum. */
-    private void addToByteSum(long unsigned) {
-        long sum = bytesLow + unsigned;
-        if (Long.compareUnsigned(sum, bytesLow) < 0) {
-            bytesHigh++;
-        }
-        bytesLow = sum;
     }
 
     private static void addIfPresent(Set<String> values, String value) {
@@ -275,9 +271,39 @@ final class UserActivity implements Serializable {
         }
     }
 
-    private static void countIfPresent(Map<String, Long> counts, String value) {
-        if (value != null) {
-            counts.merge(value, 1L, Long::sum);
+    /** Counts in a {@code long[1]}: one allocation per distinct value, none per event. */
+    private static void count(Map<String, long[]> counts, String value, long n) {
+        long[] counted = counts.get(value);
+        if (counted == null) {
+            counts.put(value, new long[] {n});
+        } else {
+            counted[0] += n;
         }
+    }
+
+    /**
+     * A bound on the bytes this state holds on the heap (compressed references, 16-byte headers), computed from its
+     * sizes instead of walking its objects: strings at two bytes a character plus their headers, hash tables at two
+     * slots an entry. A bound rather than a guess, so that Spark spills a little early rather than late.
+     */
+    @Override
+    public long estimatedSize() {
+        long bytes = 200 // this object, its two sums and the hour histogram's header
+                + 16 + 8L * timestamps.length + 8L * 24
+                + tableBytes(eventsBySourceIp.keySet()) + 32L * eventsBySourceIp.size()
+                + tableBytes(destinationIps) + tableBytes(locations)
+                + tableBytes(eventsByType.keySet()) + 32L * eventsByType.size()
+                + tableBytes(eventsByProcess.keySet()) + 32L * eventsByProcess.size()
+                + tableBytes(eventsByDomain.keySet()) + 32L * eventsByDomain.size();
+        return bytes;
+    }
+
+    /** A hash set's or map's table, entries and string keys; the map's values are counted by the caller. */
+    private static long tableBytes(Set<String> keys) {
+        long bytes = 64 + 8L * keys.size() + 32L * keys.size();
+        for (String key : keys) {
+            bytes += key == null ? 0 : 56 + 2L * key.length();
+        }
+        return bytes;
     }
 }
