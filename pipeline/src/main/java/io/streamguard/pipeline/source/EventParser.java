@@ -188,8 +188,18 @@ public final class EventParser implements Serializable {
         return null;
     }
 
-    /** Strict decoding fails exactly where a lenient one would substitute U+FFFD. */
+    /**
+     * Strict decoding fails exactly where a lenient one would substitute U+FFFD. ASCII, the common case, is UTF-8
+     * without decoding: the decoder allocated a buffer of the whole value per record, 4% of a 1M-event read.
+     */
     private static boolean isUtf8(byte[] value) {
+        boolean ascii = true;
+        for (int i = 0; i < value.length && ascii; i++) {
+            ascii = value[i] >= 0;
+        }
+        if (ascii) {
+            return true;
+        }
         try {
             StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
