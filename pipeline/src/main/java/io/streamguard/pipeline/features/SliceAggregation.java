@@ -22,8 +22,9 @@ import scala.Tuple2;
  * reject reason, the number of events per process and per domain (to tell rare ones), each user's
  * {@link UserActivity}, and the rejected records themselves (for the quarantine).
  *
- * <p>Each record becomes a few keyed values, combined on the map side: a read task sends one count per reason and per
- * value, one {@link UserActivity} per user, and its rejected records. The combined result is cached serialized
+ * <p>Each read task folds its records in plain Java ({@link PartialFold}) and sends one count per reason and per
+ * value, one {@link UserActivity} per user, and its rejected records. The shuffle merges them, and the result is cached
+ * serialized
  * (spilling to disk when it does not fit: a user with one event is about 1 KB as objects, a few hundred bytes
  * serialized, and slices of millions of users must fit a modest heap), and each later question ({@link #counts},
  * {@link #features}, {@link #rejected}) is a Spark job over that cache. The events themselves are never cached: what
@@ -133,10 +134,16 @@ public final class SliceAggregation {
      * @param partitions partitions of the users, sized to the data by the caller
      */
     public static SliceAggregation of(JavaRDD<Row> parsed, int partitions) {
+        return of(parsed, partitions, PartialFold.FLUSH_BYTES);
+    }
+
+    /** {@link #of(JavaRDD, int)}, with each read task handing its state on whenever it holds {@code flushBytes}. */
+    static SliceAggregation of(JavaRDD<Row> parsed, int partitions, long flushBytes) {
         return new SliceAggregation(parsed
-                .flatMapToPair(SliceAggregation::keyed)
-                .combineByKey(SliceAggregation::combiner, SliceAggregation::merge, SliceAggregation::merge,
-                        new SlicePartitioner(partitions))
+                .mapPartitionsToPair(records -> new PartialFold(records, flushBytes))
+                // The tasks folded their records already: Spark's map-side combine would only do it again.
+                .combineByKey(state -> state, SliceAggregation::merge, SliceAggregation::merge,
+                        new SlicePartitioner(partitions), false, null)
                 .persist(StorageLevel.MEMORY_AND_DISK_SER()));
     }
 
@@ -207,48 +214,13 @@ public final class SliceAggregation {
         };
     }
 
-    private static final int REJECT_REASON = EventParser.SCHEMA.fieldIndex(EventParser.REJECT_REASON);
-    private static final int USER = EventParser.SCHEMA.fieldIndex("user");
-    private static final int PROCESS_NAME = EventParser.SCHEMA.fieldIndex("process_name");
-    private static final int DOMAIN = EventParser.SCHEMA.fieldIndex("domain");
-    private static final int PARTITION = EventParser.SCHEMA.fieldIndex("partition");
-    private static final int OFFSET = EventParser.SCHEMA.fieldIndex("offset");
-
-    /** What one parsed record adds: its reason's count and either its user's event and values, or itself. */
-    static Iterator<Tuple2<Object, Object>> keyed(Row record) {
-        if (!record.isNullAt(REJECT_REASON)) {
-            return List.<Tuple2<Object, Object>>of(
-                    new Tuple2<>(new ReasonKey(record.getString(REJECT_REASON)), 1L),
-                    new Tuple2<>(new RejectKey(record.getInt(PARTITION), record.getLong(OFFSET)),
-                            new Rejected(record))).iterator();
-        }
-        Tuple2<Object, Object> accepted = new Tuple2<>(new ReasonKey(null), 1L);
-        Tuple2<Object, Object> event = new Tuple2<>(record.getString(USER), record);
-        String process = record.getString(PROCESS_NAME);
-        String domain = record.getString(DOMAIN);
-        if (process == null && domain == null) {
-            return List.of(accepted, event).iterator();
-        }
-        if (process == null || domain == null) {
-            return List.of(accepted, event, new Tuple2<Object, Object>(
-                    new ValueKey(process != null, process != null ? process : domain), 1L)).iterator();
-        }
-        return List.of(accepted, event, new Tuple2<Object, Object>(new ValueKey(true, process), 1L),
-                new Tuple2<Object, Object>(new ValueKey(false, domain), 1L)).iterator();
-    }
-
-    /** A key's first value as its combined state: an event starts its user's activity; counts and records stay. */
-    static Object combiner(Object value) {
-        return value instanceof Row event ? UserActivity.of(event) : value;
-    }
-
-    /** Adds a value or a combined state to a combined state of the same key. */
-    private static Object merge(Object state, Object value) {
+    /** Adds another task's state of the same key to a state. */
+    private static Object merge(Object state, Object other) {
         if (state instanceof UserActivity activity) {
-            return value instanceof Row event ? activity.add(event) : activity.merge((UserActivity) value);
+            return activity.merge((UserActivity) other);
         }
         if (state instanceof Long count) {
-            return count + (Long) value;
+            return count + (Long) other;
         }
         return state; // a rejected record: the plan reads each offset of a partition once
     }

@@ -48,6 +48,16 @@ final class UserActivity implements Serializable, KnownSizeEstimation {
     }
 
     private static final int SMALL = 2;
+    /**
+     * Bounds for {@link #estimatedSize} (compressed references, 16-byte headers): this object with its sums, the hour
+     * histogram and six empty collections; an array's header; a distinct value in a collection (its entry, two table
+     * slots and a {@code long[1]} count), not counting the string; a string's header and array, not counting its
+     * characters (two bytes each, at most).
+     */
+    private static final long EMPTY_BYTES = 800;
+    private static final long ARRAY_HEADER_BYTES = 16;
+    private static final long ENTRY_BYTES = 32 + 8 + 24;
+    private static final long STRING_BYTES = 24 + ARRAY_HEADER_BYTES;
     private static final long MS_PER_HOUR = 3_600_000L;
     private static final long MS_PER_DAY = 86_400_000L;
 
@@ -72,6 +82,8 @@ final class UserActivity implements Serializable, KnownSizeEstimation {
     private long blocked;
     private final ExactSum byteSum = ExactSum.ofLongs();
     private long maxBytes;
+    /** {@link #estimatedSize}, kept up to date as values are added: a state's size is asked far more than it grows. */
+    private long heapBytes = EMPTY_BYTES + ARRAY_HEADER_BYTES + 8;
 
     /** One event's state: a row that starts with {@link #COLUMNS}. */
     static UserActivity of(Row event) {
@@ -82,6 +94,7 @@ final class UserActivity implements Serializable, KnownSizeEstimation {
     UserActivity add(Row event) {
         long timestamp = event.getLong(1);
         if (events == timestamps.length) {
+            heapBytes += 8L * timestamps.length;
             timestamps = Arrays.copyOf(timestamps, timestamps.length * 2);
         }
         timestamps[(int) events] = timestamp;
@@ -127,6 +140,7 @@ final class UserActivity implements Serializable, KnownSizeEstimation {
     /** Adds another part of the same user's events; {@code other} is not used afterwards. */
     UserActivity merge(UserActivity other) {
         if (timestamps.length < events + other.events) {
+            heapBytes += 8 * (events + other.events - timestamps.length);
             timestamps = Arrays.copyOf(timestamps, Math.toIntExact(events + other.events));
         }
         System.arraycopy(other.timestamps, 0, timestamps, (int) events, (int) other.events);
@@ -135,9 +149,9 @@ final class UserActivity implements Serializable, KnownSizeEstimation {
             eventsByHour[h] += other.eventsByHour[h];
         }
         other.eventsBySourceIp.forEach((ip, n) -> count(eventsBySourceIp, ip, n[0]));
-        destinationIps.addAll(other.destinationIps);
+        other.destinationIps.forEach(ip -> addIfPresent(destinationIps, ip));
         other.eventsByType.forEach((type, n) -> count(eventsByType, type, n[0]));
-        locations.addAll(other.locations);
+        other.locations.forEach(location -> addIfPresent(locations, location));
         other.eventsByProcess.forEach((process, n) -> count(eventsByProcess, process, n[0]));
         other.eventsByDomain.forEach((domain, n) -> count(eventsByDomain, domain, n[0]));
         threatScores += other.threatScores;
@@ -265,45 +279,34 @@ final class UserActivity implements Serializable, KnownSizeEstimation {
         return rare / (double) events;
     }
 
-    private static void addIfPresent(Set<String> values, String value) {
-        if (value != null) {
-            values.add(value);
+    private void addIfPresent(Set<String> values, String value) {
+        if (value != null && values.add(value)) {
+            heapBytes += valueBytes(value);
         }
     }
 
     /** Counts in a {@code long[1]}: one allocation per distinct value, none per event. */
-    private static void count(Map<String, long[]> counts, String value, long n) {
+    private void count(Map<String, long[]> counts, String value, long n) {
         long[] counted = counts.get(value);
         if (counted == null) {
             counts.put(value, new long[] {n});
+            heapBytes += valueBytes(value);
         } else {
             counted[0] += n;
         }
     }
 
+    private static long valueBytes(String value) {
+        return ENTRY_BYTES + (value == null ? 0 : STRING_BYTES + 2L * value.length());
+    }
+
     /**
-     * A bound on the bytes this state holds on the heap (compressed references, 16-byte headers), computed from its
-     * sizes instead of walking its objects: strings at two bytes a character plus their headers, hash tables at two
-     * slots an entry. A bound rather than a guess, so that Spark spills a little early rather than late.
+     * A bound on the bytes this state holds on the heap, kept as values are added instead of walking its objects.
+     * Strings count two bytes a character and hash tables two slots an entry: a bound rather than a guess, so that
+     * Spark and {@link PartialFold} hand states on a little early rather than late.
      */
     @Override
     public long estimatedSize() {
-        long bytes = 200 // this object, its two sums and the hour histogram's header
-                + 16 + 8L * timestamps.length + 8L * 24
-                + tableBytes(eventsBySourceIp.keySet()) + 32L * eventsBySourceIp.size()
-                + tableBytes(destinationIps) + tableBytes(locations)
-                + tableBytes(eventsByType.keySet()) + 32L * eventsByType.size()
-                + tableBytes(eventsByProcess.keySet()) + 32L * eventsByProcess.size()
-                + tableBytes(eventsByDomain.keySet()) + 32L * eventsByDomain.size();
-        return bytes;
-    }
-
-    /** A hash set's or map's table, entries and string keys; the map's values are counted by the caller. */
-    private static long tableBytes(Set<String> keys) {
-        long bytes = 64 + 8L * keys.size() + 32L * keys.size();
-        for (String key : keys) {
-            bytes += key == null ? 0 : 56 + 2L * key.length();
-        }
-        return bytes;
+        return heapBytes;
     }
 }

@@ -14,7 +14,12 @@ public final class Features {
      * @return one row of {@link UserFeatures#SCHEMA} per user, in the forest's partitions and order
      */
     public static Dataset<Row> of(Dataset<Row> parsed, int partitions) {
-        SliceAggregation slice = SliceAggregation.of(parsed.javaRDD(), partitions);
+        return of(parsed, partitions, PartialFold.FLUSH_BYTES);
+    }
+
+    /** {@link #of(Dataset, int)}, with each read task handing its state on whenever it holds {@code flushBytes}. */
+    static Dataset<Row> of(Dataset<Row> parsed, int partitions, long flushBytes) {
+        SliceAggregation slice = SliceAggregation.of(parsed.javaRDD(), partitions, flushBytes);
         return parsed.sparkSession().createDataFrame(slice.features(slice.counts().valid()), UserFeatures.SCHEMA);
     }
 }

@@ -139,9 +139,12 @@ class UserFeaturesTest {
         List<Row> reversed = Features.of(parsed.coalesce(1).orderBy(
                 org.apache.spark.sql.functions.col("timestamp").desc()), 3).collectAsList();
         List<Row> spread = Features.of(parsed.repartition(7), 3).collectAsList();
+        // Each task hands its state to the shuffle after every record: the shuffle merges 3,000 states.
+        List<Row> handedOnEveryRecord = Features.of(parsed.repartition(7), 3, 0).collectAsList();
         assertThat(inOrder).hasSize(20);
         assertThat(reversed).isEqualTo(inOrder);
         assertThat(spread).isEqualTo(inOrder);
+        assertThat(handedOnEveryRecord).isEqualTo(inOrder);
     }
 
     @Test
