@@ -28,8 +28,9 @@ import scala.Tuple2;
 final class PartialFold implements Iterator<Tuple2<Object, Object>> {
 
     /**
-     * The state one task holds before handing it on. Two tasks run per core pair here; 32 MB each is well inside the
-     * smallest heap the README supports, and holds the users of a 1M-event slice of 2,500 users in one or two rounds.
+     * The state one task holds before handing it on. Spark runs one task per core, so a 2-core run holds 64 MB: well
+     * inside the smallest heap Spark accepts (about 450 MB), and enough that a task of a few thousand users hands its
+     * users on once or a few times, not per record.
      */
     static final long FLUSH_BYTES = 32L << 20;
     /** A distinct process, domain or reason: its entry, key object, string and count. */
