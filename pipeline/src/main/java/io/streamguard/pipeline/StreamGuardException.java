@@ -41,21 +41,35 @@ public class StreamGuardException extends RuntimeException {
      * aggregation") wrapped in a stage failure; anything else as a crash.
      */
     public static String crashMessage(String what, Throwable e, long maxHeapBytes) {
+        // Quoted: the error itself when it is in the cause chain; else the line of a task's failure, as Spark
+        // reports it in text, that names it. A task that ran out of memory while handling another failure reports
+        // that other failure first ("Self-suppression not permitted"), with the memory error only as its cause.
+        String quoted = null;
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) { // a cause chain can be a cycle
-            String text = t.toString();
-            if (t instanceof OutOfMemoryError || text.contains("OutOfMemoryError")
-                    || text.contains("No enough memory for aggregation")) {
-                return what + " ran out of memory with a heap of " + (maxHeapBytes >> 20) + " MB (" + firstLine(text)
-                        + "). Give its JVM more, e.g. -Dstreamguard.jvmArgs=-Xmx4g (spark-submit: --driver-memory, "
-                        + "--executor-memory), or read fewer events (streamguard.maxEvents / --max-events).";
+            if (t instanceof OutOfMemoryError) {
+                quoted = memoryLine(t.toString());
+                break;
             }
+            if (quoted == null) {
+                quoted = memoryLine(t.toString());
+            }
+        }
+        if (quoted != null) {
+            return what + " ran out of memory with a heap of " + (maxHeapBytes >> 20) + " MB (" + quoted
+                    + "). Give its JVM more, e.g. -Dstreamguard.jvmArgs=-Xmx4g (spark-submit: --driver-memory, "
+                    + "--executor-memory), or read fewer events (streamguard.maxEvents / --max-events).";
         }
         return what + " crashed: " + e;
     }
 
-    private static String firstLine(String text) {
-        int end = text.indexOf('\n');
-        return end < 0 ? text : text.substring(0, end).strip();
+    /** The first line of {@code text} that names running out of memory, stripped; null if none does. */
+    private static String memoryLine(String text) {
+        for (String line : text.split("\n")) {
+            if (line.contains("OutOfMemoryError") || line.contains("No enough memory for aggregation")) {
+                return line.strip().replaceFirst("^Caused by: ", "");
+            }
+        }
+        return null;
     }
 }

@@ -29,6 +29,28 @@ class StreamGuardExceptionTest {
     }
 
     @Test
+    void theMemoryErrorIsQuotedEvenWhenTheTaskReportedAnotherFailureFirst() {
+        // As measured with a 600 MB heap: the task failed closing a resource after its OutOfMemoryError.
+        IllegalArgumentException suppression = new IllegalArgumentException("Self-suppression not permitted",
+                new OutOfMemoryError("Java heap space"));
+        SparkException stageFailure = new SparkException("Job aborted due to stage failure: Task 0 in stage 1.0 failed "
+                + "1 times, most recent failure: Lost task 0.0 in stage 1.0 (TID 2) (192.0.2.2 executor driver): "
+                + "java.lang.IllegalArgumentException: Self-suppression not permitted\n\tat java.base/java.lang."
+                + "Throwable.addSuppressed(Throwable.java:1072)\nCaused by: java.lang.OutOfMemoryError: Java heap "
+                + "space\n\nDriver stacktrace:", suppression);
+        IllegalStateException top = new IllegalStateException(stageFailure.getMessage(), stageFailure);
+        assertThat(StreamGuardException.crashMessage("the job", top, GIB))
+                .startsWith("the job ran out of memory with a heap of 1024 MB (java.lang.OutOfMemoryError: Java heap "
+                        + "space). Give its JVM more")
+                .doesNotContain("Self-suppression");
+
+        // Only in the text, as a task's failure on a cluster arrives.
+        assertThat(StreamGuardException.crashMessage("the job", new IllegalStateException(stageFailure.getMessage()),
+                GIB)).startsWith("the job ran out of memory with a heap of 1024 MB (java.lang.OutOfMemoryError: Java "
+                        + "heap space). ");
+    }
+
+    @Test
     void aCauseChainThatIsACycleEnds() {
         IllegalStateException a = new IllegalStateException("a");
         IllegalStateException b = new IllegalStateException("b", a);

@@ -18,7 +18,9 @@ import org.apache.spark.util.KnownSizeEstimation;
  * so that the same events give the same features to the last bit however Spark partitioned, spilled and merged them:
  * <ul>
  *   <li>counts, distinct values and maxima are exact;</li>
- *   <li>the threat scores are summed exactly ({@link ExactSum}) and rounded once;</li>
+ *   <li>the threat scores are summed exactly ({@link ExactSum}); the mean is that sum rounded to a double, divided
+ *       by the count (two roundings, so not always the nearest double to the exact mean, but the same for the same
+ *       events);</li>
  *   <li>the byte counts are summed in 128 bits, so no sum of non-negative longs wraps around;</li>
  *   <li>the time features (days, intervals, their mean, spread and bursts) come from the timestamps sorted at the
  *       end;</li>

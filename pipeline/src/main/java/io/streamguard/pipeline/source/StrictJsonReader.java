@@ -25,9 +25,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code Infinity} tokens too, so the caller can reject them by name), for a struct only an object; {@code null}
  * is accepted everywhere (a missing value). Undeclared fields are skipped whatever their type.
  *
- * <p>The result has the schema's fields followed by {@link #ERROR}: null when the value matched, otherwise
- * {@link #NOT_JSON} (unparsable, not an object, trailing content, nesting beyond Jackson's limit, a declared field
- * twice in one object), {@link #WRONG_TYPE}, or {@link #INVALID_TEXT} (a declared string with a lone surrogate);
+ * <p>The value is read as UTF-8, never as another encoding Jackson could detect. The result has the schema's fields
+ * followed by {@link #ERROR}: null when the value matched, otherwise {@link #NOT_JSON} (unparsable, not an object,
+ * trailing content, nesting beyond Jackson's limit, a declared field twice in one object, a zero byte), {@link #WRONG_TYPE}, or {@link #INVALID_TEXT} (a declared string with a lone surrogate);
  * all other fields are null then.
  */
 public final class StrictJsonReader implements java.io.Serializable {
@@ -82,6 +82,13 @@ public final class StrictJsonReader implements java.io.Serializable {
             return null;
         }
         Object[] fields = new Object[schema.fields.length + 1];
+        for (byte b : value) {
+            if (b == 0) {
+                // JSON in UTF-8 holds no zero byte, and Jackson would take zeros among the first four bytes for
+                // UTF-16 or UTF-32 and read the value in that encoding.
+                return failed(fields, NOT_JSON);
+            }
+        }
         try (JsonParser parser = Factory.JSON.createParser(value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return failed(fields, NOT_JSON);

@@ -100,4 +100,25 @@ class EventParserTest {
                 .containsExactly("not_json", "not_json", "invalid_utf8", "invalid_utf8", null, null);
         assertThat(rows.get(4).getString(rows.get(4).fieldIndex("user"))).isEqualTo("clef\ud834\udd1e");
     }
+
+    /**
+     * The format is UTF-8. The same ASCII text in UTF-16 or UTF-32 is valid UTF-8 too (zero bytes are), and Jackson
+     * would detect the other encoding from the zeros and read an event; UTF-8 JSON has no zero byte.
+     */
+    @Test
+    void jsonInUtf16OrUtf32IsNotJson() {
+        String event = "{\"user\":\"wide\",\"timestamp\":1700000000000}";
+        KafkaRecords records = new KafkaRecords()
+                .add(event.getBytes(StandardCharsets.UTF_16BE))
+                .add(event.getBytes(StandardCharsets.UTF_16LE))
+                .add(event.getBytes(java.nio.charset.Charset.forName("UTF-32BE")))
+                .add(event.getBytes(java.nio.charset.Charset.forName("UTF-32LE")))
+                .add(event.getBytes(StandardCharsets.UTF_8));
+
+        List<Row> rows = EventParser.parse(records.toDataset(SparkTestSession.get()), 1_024).orderBy("offset")
+                .collectAsList();
+
+        assertThat(rows).extracting(r -> r.getString(r.fieldIndex(EventParser.REJECT_REASON)))
+                .containsExactly("not_json", "not_json", "not_json", "not_json", null);
+    }
 }
