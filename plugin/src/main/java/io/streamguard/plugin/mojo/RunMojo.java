@@ -9,6 +9,7 @@ import io.streamguard.spec.RunSpec;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.Plugin;
 import org.apache.maven.model.PluginExecution;
 import org.apache.maven.plugin.MojoExecution;
@@ -155,6 +156,10 @@ public class RunMojo extends AbstractForkingMojo {
     @Parameter(defaultValue = "${mojoExecution}", readonly = true)
     MojoExecution mojoExecution;
 
+    /** To tell a map parameter given with {@code -D}, which Maven drops without a word. */
+    @Parameter(defaultValue = "${session}", readonly = true)
+    MavenSession session;
+
     @Parameter(defaultValue = "${project}", readonly = true)
     MavenProject project;
 
@@ -191,6 +196,15 @@ public class RunMojo extends AbstractForkingMojo {
      * job's settings are checked by {@link RunSpec}, the same definitions the job parses its command line with.
      */
     RunRequest validate() throws MojoFailureException {
+        for (String map : List.of("sparkConf", "kafkaProperties")) {
+            if (session != null && session.getUserProperties().containsKey("streamguard." + map)) {
+                throw new MojoFailureException("streamguard." + map + " cannot be given with -D: Maven does not fill "
+                        + "a map parameter from a property, so the value would be ignored. Set <" + map + "> in the "
+                        + "plugin's <configuration> in the POM"
+                        + ("kafkaProperties".equals(map) ? ", or give -Dstreamguard.kafkaPropertiesFile=FILE" : "")
+                        + ".");
+            }
+        }
         if (embeddedEvents < 1 && (bootstrapServers == null || bootstrapServers.isBlank())) {
             throw new MojoFailureException(
                     "streamguard.embedded.events must be at least 1 to seed the embedded broker; was "

@@ -83,6 +83,22 @@ class RunMojoTest {
 
     @Test
     @InjectMojo(goal = "run", pom = POM)
+    void aMapParameterGivenWithDashDFailsInsteadOfBeingIgnored(RunMojo mojo) throws Exception {
+        mojo.validate(); // the harness's session holds no such property
+        mojo.session.getUserProperties().setProperty("streamguard.sparkConf", "spark.serializer=x");
+        assertThatThrownBy(mojo::validate).isInstanceOf(MojoFailureException.class)
+                .hasMessage("streamguard.sparkConf cannot be given with -D: Maven does not fill a map parameter from a "
+                        + "property, so the value would be ignored. Set <sparkConf> in the plugin's <configuration> in "
+                        + "the POM.");
+        mojo.session.getUserProperties().remove("streamguard.sparkConf");
+        mojo.session.getUserProperties().setProperty("streamguard.kafkaProperties", "security.protocol=SSL");
+        assertThatThrownBy(mojo::validate).isInstanceOf(MojoFailureException.class)
+                .hasMessageStartingWith("streamguard.kafkaProperties cannot be given with -D")
+                .hasMessageEndingWith(", or give -Dstreamguard.kafkaPropertiesFile=FILE.");
+    }
+
+    @Test
+    @InjectMojo(goal = "run", pom = POM)
     @MojoParameter(name = "contamination", value = "0.9")
     void contaminationOutsideItsRangeIsRejected(RunMojo mojo) {
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
