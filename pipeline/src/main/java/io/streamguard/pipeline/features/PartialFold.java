@@ -111,12 +111,8 @@ final class PartialFold implements Iterator<Tuple2<Object, Object>> {
     }
 
     private void count(Map<String, long[]> counts, String value) {
-        long[] counted = counts.get(value);
-        if (counted == null) {
-            counts.put(value, new long[] {1});
+        if (UserActivity.countIn(counts, value, 1)) {
             heldBytes += VALUE_BYTES + (value == null ? 0 : 2L * value.length());
-        } else {
-            counted[0]++;
         }
     }
 

@@ -24,10 +24,9 @@ import scala.Tuple2;
  *
  * <p>Each read task folds its records in plain Java ({@link PartialFold}) and sends one count per reason and per
  * value, one {@link UserActivity} per user, and its rejected records. The shuffle merges them, and the result is cached
- * serialized
- * (spilling to disk when it does not fit: a user with one event is about 1 KB as objects, a few hundred bytes
- * serialized, and slices of millions of users must fit a modest heap), and each later question ({@link #counts},
- * {@link #features}, {@link #rejected}) is a Spark job over that cache. The events themselves are never cached: what
+ * serialized (spilling to disk when it does not fit: a user with one event is about 1 KB as objects, a few hundred
+ * bytes serialized, and slices of millions of users must fit a modest heap), and each later question
+ * ({@link #counts}, {@link #features}, {@link #rejected}) is a Spark job over that cache. The events themselves are never cached: what
  * is kept is the users' state (8 bytes an event for the timestamps, plus their distinct values), the value counts, and
  * the rejected records.
  *

@@ -287,15 +287,24 @@ final class UserActivity implements Serializable, KnownSizeEstimation {
         }
     }
 
-    /** Counts in a {@code long[1]}: one allocation per distinct value, none per event. */
     private void count(Map<String, long[]> counts, String value, long n) {
+        if (countIn(counts, value, n)) {
+            heapBytes += valueBytes(value);
+        }
+    }
+
+    /**
+     * Adds {@code n} to the count of {@code value}, kept in a {@code long[1]}: one allocation per distinct value, none
+     * per event. Whether the value is new, for the caller's size estimate.
+     */
+    static boolean countIn(Map<String, long[]> counts, String value, long n) {
         long[] counted = counts.get(value);
         if (counted == null) {
             counts.put(value, new long[] {n});
-            heapBytes += valueBytes(value);
-        } else {
-            counted[0] += n;
+            return true;
         }
+        counted[0] += n;
+        return false;
     }
 
     private static long valueBytes(String value) {
