@@ -15,22 +15,36 @@ public final class JvmPolicy {
     /** The job's log4j2 configuration: its own progress at INFO, Spark and Kafka only when something is wrong. */
     public static final String LOG_CONFIG_RESOURCE = "io/streamguard/spec/job-log4j2.properties";
 
-    /** Up to this many events a run is short-lived enough for the client compiler alone. */
+    /** Up to this many events a run is short-lived enough for the client compiler and the serial collector. */
     public static final long SMALL_RUN_EVENTS = 200_000;
+
+    /** Up to this many events the client compiler alone is still faster; beyond, C2 pays for itself. */
+    public static final long CLIENT_COMPILER_EVENTS = 1_000_000;
 
     private JvmPolicy() {
     }
 
     /**
-     * A bounded run of up to {@value #SMALL_RUN_EVENTS} events lives for seconds: C1 alone and the serial collector
-     * start faster than tiered C2 and G1, whose compiler and GC threads compete for the same cores (1,000 events
-     * from a 1M-event topic, 2 cores: 14.4 s with JVM defaults, 10.2 s with these; 200,000 events: 19.3 s vs 17.3 s).
-     * Larger runs, and runs of everything in range ({@code -1}), are throughput work: C2 and the parallel collector
-     * (1M events: 28.7 s vs 36.2 s with C1 only).
+     * A bounded run lives for seconds to a minute, and C2 compiles for a long time before it pays back: in a 1M-event
+     * run it compiled for 16.5 s of CPU (932 methods, {@code -XX:+CITime}), which on 2 cores is half the machine for
+     * most of the run. So:
+     * <ul>
+     *   <li>up to {@value #SMALL_RUN_EVENTS} events, C1 alone and the serial collector, whose threads do not compete
+     *       for the same cores (1,000 events from a 1M-event topic, 2 cores: 14.4 s with JVM defaults, 10.2 s with
+     *       these; 200,000 events: 19.3 s vs 17.3 s);</li>
+     *   <li>up to {@value #CLIENT_COMPILER_EVENTS}, C1 alone and the parallel collector (1M events, 2 cores: 14.0-14.5 s
+     *       vs 18.3-21.5 s with C2; with the serial collector 14.8-17.8 s);</li>
+     *   <li>larger runs, and runs of everything in range ({@code -1}), are throughput work: C2 and the parallel
+     *       collector (2M events: a tie, 26.1-26.2 s vs 25.5-27.9 s; 3M: 38.3 s vs 37.1 s; 10M: 95.6 s vs 77.5 s).</li>
+     * </ul>
      */
     public static List<String> jitAndGcOptions(long maxEvents) {
-        if (maxEvents >= 0 && maxEvents <= SMALL_RUN_EVENTS) {
+        boolean bounded = maxEvents >= 0;
+        if (bounded && maxEvents <= SMALL_RUN_EVENTS) {
             return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        }
+        if (bounded && maxEvents <= CLIENT_COMPILER_EVENTS) {
+            return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
         }
         return List.of("-XX:+UseParallelGC");
     }

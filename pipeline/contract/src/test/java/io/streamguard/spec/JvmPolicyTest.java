@@ -15,7 +15,11 @@ class JvmPolicyTest {
     void smallRunsGetTheQuickStartingJitAndGcLargeAndUnboundedOnesThroughput() {
         assertThat(JvmPolicy.jitAndGcOptions(1_000)).containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
         assertThat(JvmPolicy.jitAndGcOptions(200_000)).containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
-        assertThat(JvmPolicy.jitAndGcOptions(200_001)).containsExactly("-XX:+UseParallelGC");
+        assertThat(JvmPolicy.jitAndGcOptions(200_001))
+                .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000))
+                .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_001)).containsExactly("-XX:+UseParallelGC");
         assertThat(JvmPolicy.jitAndGcOptions(RunSpec.ALL_EVENTS)).containsExactly("-XX:+UseParallelGC");
     }
 
@@ -34,7 +38,7 @@ class JvmPolicyTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            JvmPolicy.main(new String[] {"1000000"});
+            JvmPolicy.main(new String[] {"5000000"});
         } finally {
             System.setOut(original);
         }
