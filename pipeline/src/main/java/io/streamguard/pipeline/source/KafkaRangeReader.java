@@ -3,6 +3,7 @@ package io.streamguard.pipeline.source;
 import io.streamguard.pipeline.plan.OffsetRange;
 import io.streamguard.spec.Redaction;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
 /**
  * Reads exactly one planned offset range of one partition with a plain Kafka consumer: {@code assign}, {@code seek}
@@ -112,8 +113,9 @@ public final class KafkaRangeReader implements Serializable {
         p.putAll(kafkaProperties);
         // The planner asked these brokers for the offsets (KafkaTopicInspector): the read must ask the same.
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        // The record's own bytes, not a copy: the parser reads values in place and copies only rejected ones.
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         return p;
@@ -179,13 +181,13 @@ public final class KafkaRangeReader implements Serializable {
     }
 
     /** The records of one range; close it if you stop before the end. */
-    public final class Records implements Iterator<ConsumerRecord<byte[], byte[]>>, AutoCloseable {
+    public final class Records implements Iterator<ConsumerRecord<ByteBuffer, ByteBuffer>>, AutoCloseable {
 
         private final TopicPartition partition;
         private final long until;
         private long position;
-        private KafkaConsumer<byte[], byte[]> consumer;
-        private Iterator<ConsumerRecord<byte[], byte[]>> fetched = Collections.emptyIterator();
+        private KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
+        private Iterator<ConsumerRecord<ByteBuffer, ByteBuffer>> fetched = Collections.emptyIterator();
         private boolean closed;
 
         private Records(OffsetRange range) {
@@ -207,7 +209,7 @@ public final class KafkaRangeReader implements Serializable {
         }
 
         @Override
-        public ConsumerRecord<byte[], byte[]> next() {
+        public ConsumerRecord<ByteBuffer, ByteBuffer> next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
@@ -220,7 +222,7 @@ public final class KafkaRangeReader implements Serializable {
                 consumer.assign(List.of(partition));
                 consumer.seek(partition, position);
             }
-            List<ConsumerRecord<byte[], byte[]>> records;
+            List<ConsumerRecord<ByteBuffer, ByteBuffer>> records;
             long next;
             try {
                 records = consumer.poll(Duration.ofMillis(pollTimeoutMs)).records(partition);
@@ -233,8 +235,8 @@ public final class KafkaRangeReader implements Serializable {
                 throw new IllegalStateException(ReadFailures.NO_RECORDS + " " + position + " of " + partition
                         + " within " + pollTimeoutMs + " ms.");
             }
-            List<ConsumerRecord<byte[], byte[]>> inRange = new ArrayList<>(records.size());
-            for (ConsumerRecord<byte[], byte[]> record : records) {
+            List<ConsumerRecord<ByteBuffer, ByteBuffer>> inRange = new ArrayList<>(records.size());
+            for (ConsumerRecord<ByteBuffer, ByteBuffer> record : records) {
                 if (record.offset() >= until) {
                     break;
                 }

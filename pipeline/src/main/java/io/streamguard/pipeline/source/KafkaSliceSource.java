@@ -2,6 +2,7 @@ package io.streamguard.pipeline.source;
 
 import io.streamguard.pipeline.plan.OffsetPlan;
 import io.streamguard.pipeline.plan.OffsetRange;
+import java.nio.ByteBuffer;
 import java.sql.Timestamp;
 import java.util.Collections;
 import java.util.Iterator;
@@ -70,7 +71,7 @@ public final class KafkaSliceSource {
 
             @Override
             public Row next() {
-                ConsumerRecord<byte[], byte[]> r = records.next();
+                ConsumerRecord<ByteBuffer, ByteBuffer> r = records.next();
                 return parser.parse(r.topic(), r.partition(), r.offset(), new Timestamp(r.timestamp()), r.value());
             }
         };

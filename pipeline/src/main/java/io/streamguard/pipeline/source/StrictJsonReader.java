@@ -78,18 +78,20 @@ public final class StrictJsonReader implements java.io.Serializable {
 
     /** The value parsed: the schema's fields and {@link #ERROR}; null for a null value. */
     public Row parse(byte[] value) {
-        if (value == null) {
-            return null;
-        }
+        return value == null ? null : parse(value, 0, value.length);
+    }
+
+    /** The value in {@code bytes[from, from + length)} parsed: the schema's fields and {@link #ERROR}. */
+    public Row parse(byte[] bytes, int from, int length) {
         Object[] fields = new Object[schema.fields.length + 1];
-        for (byte b : value) {
-            if (b == 0) {
+        for (int i = from; i < from + length; i++) {
+            if (bytes[i] == 0) {
                 // JSON in UTF-8 holds no zero byte, and Jackson would take zeros among the first four bytes for
                 // UTF-16 or UTF-32 and read the value in that encoding.
                 return failed(fields, NOT_JSON);
             }
         }
-        try (JsonParser parser = Factory.JSON.createParser(value)) {
+        try (JsonParser parser = Factory.JSON.createParser(bytes, from, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return failed(fields, NOT_JSON);
             }

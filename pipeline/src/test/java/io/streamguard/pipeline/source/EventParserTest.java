@@ -3,7 +3,9 @@ package io.streamguard.pipeline.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.pipeline.SparkTestSession;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +15,8 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 class EventParserTest {
+
+    private static final int REASON = EventParser.SCHEMA.fieldIndex(EventParser.REJECT_REASON);
 
     @Test
     void everyRecordIsEitherAnEventOrRejectedWithItsReasonAndBytes() {
@@ -120,5 +124,46 @@ class EventParserTest {
 
         assertThat(rows).extracting(r -> r.getString(r.fieldIndex(EventParser.REJECT_REASON)))
                 .containsExactly("not_json", "not_json", "not_json", "not_json", null);
+    }
+    /**
+     * The read hands the parser Kafka's own buffer (a slice of the fetched batch), not a copy: only the bytes between
+     * its position and limit are the value, whatever lies around them, and a rejected value is kept exactly.
+     */
+    @Test
+    void aValueIsReadInPlaceBetweenTheBuffersPositionAndLimit() {
+        byte[] event = KafkaRecords.event("alice", 1_700_000_000_000L, "auth_attempt", "1.1.1.1", "success", 0.2, "US",
+                10).getBytes(StandardCharsets.UTF_8);
+        // A zero byte or invalid UTF-8 around the value is not part of it; oversized counts the value's bytes only.
+        EventParser parser = new EventParser(event.length, Long.MAX_VALUE / 2);
+        Row expected = parser.parse("t", 0, 7L, new Timestamp(1L), event);
+        assertThat(expected.isNullAt(REASON)).isTrue();
+        for (byte pad : new byte[] {0, (byte) 0xFF, '{'}) {
+            byte[] padded = padded(event, pad);
+            ByteBuffer direct = ByteBuffer.allocateDirect(event.length).put(event).flip();
+            for (ByteBuffer value : List.of(ByteBuffer.wrap(padded, 3, event.length),
+                    ByteBuffer.wrap(padded, 3, event.length).slice(), direct)) {
+                int position = value.position();
+                assertThat(parser.parse("t", 0, 7L, new Timestamp(1L), value)).as("pad %d, %s", pad, value)
+                        .isEqualTo(expected);
+                assertThat(value.position()).isEqualTo(position);
+            }
+        }
+
+        byte[] notJson = "{\"user\":".getBytes(StandardCharsets.UTF_8);
+        Row rejected = parser.parse("t", 0, 8L, new Timestamp(1L), ByteBuffer.wrap(padded(notJson, (byte) '}'), 3,
+                notJson.length));
+        assertThat(rejected.getString(REASON)).isEqualTo("not_json");
+        assertThat((byte[]) rejected.get(EventParser.SCHEMA.fieldIndex(EventParser.RAW_VALUE))).isEqualTo(notJson);
+        Row oversized = parser.parse("t", 0, 9L, new Timestamp(1L), ByteBuffer.wrap(padded(event, (byte) ' '), 2,
+                event.length + 1));
+        assertThat(oversized.getString(REASON)).isEqualTo("oversized");
+    }
+
+    /** {@code value} with three {@code pad} bytes before and after it. */
+    private static byte[] padded(byte[] value, byte pad) {
+        byte[] padded = new byte[value.length + 6];
+        java.util.Arrays.fill(padded, pad);
+        System.arraycopy(value, 0, padded, 3, value.length);
+        return padded;
     }
 }
