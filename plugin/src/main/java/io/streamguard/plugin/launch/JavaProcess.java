@@ -100,6 +100,22 @@ public final class JavaProcess {
         return command;
     }
 
+    /**
+     * The command {@link #start} runs for {@code name}, as one line, with secret-looking assignments masked: for
+     * {@code mvn -X} and for failure messages.
+     */
+    public String commandLine(String name) {
+        return printable(command(argFile(name)));
+    }
+
+    private static String printable(List<String> command) {
+        return String.join(" ", command.stream().map(io.streamguard.spec.Redaction::redactAssignment).toList());
+    }
+
+    private Path argFile(String name) {
+        return workDirectory.resolve(name + ".classpath.args");
+    }
+
     private static boolean exitsSoon(Process process) {
         try {
             return process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -113,7 +129,7 @@ public final class JavaProcess {
     public Started start(String name, Path outputFile) {
         try {
             Files.createDirectories(workDirectory);
-            Path argFile = workDirectory.resolve(name + ".classpath.args");
+            Path argFile = argFile(name);
             Files.writeString(argFile, "-cp\n" + quote(classpath.stream().map(Path::toString)
                     .collect(Collectors.joining(java.io.File.pathSeparator))) + "\n", StandardCharsets.UTF_8);
             List<String> command = command(argFile);
@@ -205,9 +221,7 @@ public final class JavaProcess {
                 timer.join(); // a stop in progress finishes first
             }
             int exit = started.process().waitFor();
-            return new Result(exit, String.join(" ", started.command().stream()
-                    .map(io.streamguard.spec.Redaction::redactAssignment).toList()), List.copyOf(tail),
-                    timedOut.get());
+            return new Result(exit, printable(started.command()), List.copyOf(tail), timedOut.get());
         } catch (IOException e) {
             throw new UncheckedIOException("lost the output of " + mainClass, e);
         } catch (InterruptedException e) {

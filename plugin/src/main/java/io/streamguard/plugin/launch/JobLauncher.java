@@ -66,6 +66,7 @@ public final class JobLauncher {
         // A main that reads its standard input (the job, for its secrets) watches for Maven's end itself
         // (--exit-with-parent); any other runs under ParentWatch, so that no fork outlives a killed Maven.
         process = input.isEmpty() ? process.exitingWithParent() : process.withInput(input);
+        console.debug("Fork command: " + process.commandLine(name));
         JavaProcess.Result result = process
                 .run(name, line -> {
                     String error = JobProtocol.errorMessage(line);

@@ -24,7 +24,13 @@ class JobOutputTest {
         classpath.add(Path.of(LogLevelsMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
 
         new JobLauncher(console).forkSparkMain(LogLevelsMain.class.getName(), "log-levels", classpath, List.of(),
-                List.of("-Xmx128m"), 0, Path.of("target", "job-log-levels").toAbsolutePath());
+                List.of("-Xmx128m", "-Dlevels.password=hunter2"), 0,
+                Path.of("target", "job-log-levels").toAbsolutePath());
+
+        // mvn -X shows the fork's command: the policy's options, then the user's (which win), no secret.
+        assertThat(console.lines()).filteredOn(l -> l.startsWith("DEBUG Fork command: ")).singleElement()
+                .asString().contains("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC", "-Xmx128m", "-Dlevels.password=",
+                        LogLevelsMain.class.getName()).doesNotContain("hunter2");
 
         List<String> lines = console.lines().stream().filter(l -> !l.startsWith("DEBUG")).toList();
         assertThat(lines).startsWith(
