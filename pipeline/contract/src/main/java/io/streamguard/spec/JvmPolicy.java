@@ -49,6 +49,20 @@ public final class JvmPolicy {
         return List.of("-XX:+UseParallelGC");
     }
 
+    /** The options that select a garbage collector: the JVM refuses to start with two of them. */
+    private static final List<String> COLLECTORS = List.of("-XX:+UseSerialGC", "-XX:+UseParallelGC", "-XX:+UseG1GC",
+            "-XX:+UseZGC", "-XX:+UseShenandoahGC", "-XX:+UseEpsilonGC");
+
+    /**
+     * {@link #jitAndGcOptions(long)} for a fork that also gets {@code userJvmArgs} after them: the user's options win,
+     * and a collector the user chooses replaces the policy's instead of stopping the JVM ("Multiple garbage
+     * collectors selected").
+     */
+    public static List<String> jitAndGcOptions(long maxEvents, List<String> userJvmArgs) {
+        boolean userCollector = userJvmArgs.stream().map(String::trim).anyMatch(COLLECTORS::contains);
+        return jitAndGcOptions(maxEvents).stream().filter(o -> !(userCollector && COLLECTORS.contains(o))).toList();
+    }
+
     /** The log configuration's location inside the contract jar, the app jar, or a classes directory. */
     public static URL logConfig() {
         URL url = JvmPolicy.class.getClassLoader().getResource(LOG_CONFIG_RESOURCE);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JvmPolicyTest {
@@ -21,6 +22,18 @@ class JvmPolicyTest {
                 .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
         assertThat(JvmPolicy.jitAndGcOptions(1_000_001)).containsExactly("-XX:+UseParallelGC");
         assertThat(JvmPolicy.jitAndGcOptions(RunSpec.ALL_EVENTS)).containsExactly("-XX:+UseParallelGC");
+    }
+
+    @Test
+    void aCollectorTheUserChoosesReplacesThePolicysOtherOptionsStay() {
+        assertThat(JvmPolicy.jitAndGcOptions(1_000, List.of("-Xmx4g", "-XX:+UseG1GC")))
+                .containsExactly("-XX:TieredStopAtLevel=1");
+        assertThat(JvmPolicy.jitAndGcOptions(500_000, List.of("-XX:+UseZGC")))
+                .containsExactly("-XX:TieredStopAtLevel=1");
+        assertThat(JvmPolicy.jitAndGcOptions(5_000_000, List.of("-XX:+UseSerialGC"))).isEmpty();
+        // Options that only look like collectors, or override the JIT (later options win), leave the collector.
+        assertThat(JvmPolicy.jitAndGcOptions(1_000, List.of("-XX:+UseGCOverheadLimit", "-XX:TieredStopAtLevel=4")))
+                .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     }
 
     @Test

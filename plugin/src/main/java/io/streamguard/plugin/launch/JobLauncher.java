@@ -54,7 +54,7 @@ public final class JobLauncher {
         Files.createDirectories(work);
         List<String> jvm = new ArrayList<>(SparkJvmOptions.moduleOptions(classpath));
         jvm.add("-Dlog4j2.configurationFile=" + writeJobLogConfig(work).toUri());
-        jvm.addAll(JvmPolicy.jitAndGcOptions(events));
+        jvm.addAll(JvmPolicy.jitAndGcOptions(events, userJvmArgs));
         Optional<ClassDataArchive> classData = ClassDataArchive.forClasspath(classpath, userJvmArgs);
         if (classData.isPresent()) {
             jvm.addAll(classData.get().jvmOptions());

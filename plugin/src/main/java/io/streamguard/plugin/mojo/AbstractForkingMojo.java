@@ -24,7 +24,8 @@ abstract class AbstractForkingMojo extends AbstractResolvingMojo {
     File workDirectory;
 
     /**
-     * Extra options of the forked JVM, e.g. {@code -Xmx4g}. On the command line, separate several with commas
+     * Extra options of the forked JVM, e.g. {@code -Xmx4g}, after its own, so they win; a collector option
+     * ({@code -XX:+UseG1GC}) replaces the fork's. On the command line, separate several with commas
      * ({@code -Dstreamguard.jvmArgs=-Xmx4g,-XX:StartFlightRecording=filename=run.jfr,settings=profile}): a comma
      * followed by something other than {@code -} belongs to the option before it.
      */

@@ -45,6 +45,22 @@ class JobOutputTest {
     }
 
     @Test
+    void aCollectorInJvmArgsReplacesThePolicysInsteadOfStoppingTheFork() throws Exception {
+        RecordingConsole console = new RecordingConsole();
+        List<Path> classpath = new ArrayList<>(new StreamGuardRunner(StandaloneResolver.create(),
+                PluginVersions.load(), console).jobClasspath());
+        classpath.add(Path.of(LogLevelsMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+
+        // With the policy's serial collector too, the JVM would refuse to start: "Multiple garbage collectors selected".
+        new JobLauncher(console).forkSparkMain(LogLevelsMain.class.getName(), "log-levels-g1", classpath, List.of(),
+                List.of("-Xmx128m", "-XX:+UseG1GC"), 1_000, Path.of("target", "job-log-levels-g1").toAbsolutePath());
+
+        assertThat(console.lines()).contains("INFO a plain line");
+        assertThat(console.lines()).filteredOn(l -> l.startsWith("DEBUG Fork command: ")).singleElement()
+                .asString().contains("-XX:TieredStopAtLevel=1", "-XX:+UseG1GC").doesNotContain("UseSerialGC");
+    }
+
+    @Test
     void levelsFollowTheLayoutAndContinuationLinesKeepTheirEventsLevel() {
         assertThat(JobOutput.levelOf("[job] WARN X - w", JobOutput.Level.INFO)).isEqualTo(JobOutput.Level.WARN);
         assertThat(JobOutput.levelOf("[job] FATAL X - f", JobOutput.Level.INFO)).isEqualTo(JobOutput.Level.ERROR);
