@@ -1,6 +1,7 @@
 package io.streamguard.plugin.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.RecordingConsole;
@@ -19,9 +20,7 @@ class JobOutputTest {
     @Test
     void aRealForkLogsEachLineAtItsOwnLevel() throws Exception {
         RecordingConsole console = new RecordingConsole();
-        List<Path> classpath = new ArrayList<>(new StreamGuardRunner(StandaloneResolver.create(),
-                PluginVersions.load(), console).jobClasspath());
-        classpath.add(Path.of(LogLevelsMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        List<Path> classpath = logLevelsClasspath(console);
 
         new JobLauncher(console).forkSparkMain(LogLevelsMain.class.getName(), "log-levels", classpath, List.of(),
                 List.of("-Xmx128m", "-Dlevels.password=hunter2"), 0,
@@ -47,9 +46,7 @@ class JobOutputTest {
     @Test
     void aCollectorInJvmArgsReplacesThePolicysInsteadOfStoppingTheFork() throws Exception {
         RecordingConsole console = new RecordingConsole();
-        List<Path> classpath = new ArrayList<>(new StreamGuardRunner(StandaloneResolver.create(),
-                PluginVersions.load(), console).jobClasspath());
-        classpath.add(Path.of(LogLevelsMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        List<Path> classpath = logLevelsClasspath(console);
 
         // With the policy's serial collector too, the JVM would refuse to start: "Multiple garbage collectors selected".
         new JobLauncher(console).forkSparkMain(LogLevelsMain.class.getName(), "log-levels-g1", classpath, List.of(),
@@ -58,6 +55,19 @@ class JobOutputTest {
         assertThat(console.lines()).contains("INFO a plain line");
         assertThat(console.lines()).filteredOn(l -> l.startsWith("DEBUG Fork command: ")).singleElement()
                 .asString().contains("-XX:TieredStopAtLevel=1", "-XX:+UseG1GC").doesNotContain("UseSerialGC");
+    }
+
+    @Test
+    void aMisspeltJvmOptionStopsTheForkNamingIt() throws Exception {
+        RecordingConsole console = new RecordingConsole();
+        List<Path> classpath = logLevelsClasspath(console);
+
+        // Spark's own option list starts with -XX:+IgnoreUnrecognizedVMOptions, which would drop the typo silently.
+        assertThatThrownBy(() -> new JobLauncher(console).forkSparkMain(LogLevelsMain.class.getName(),
+                "log-levels-typo", classpath, List.of(), List.of("-Xmx128m", "-XX:+UseG1Gc"), 1_000,
+                Path.of("target", "job-log-levels-typo").toAbsolutePath()))
+                .isInstanceOf(JobFailedException.class)
+                .hasMessageContaining("Unrecognized VM option 'UseG1Gc'");
     }
 
     @Test
@@ -87,5 +97,13 @@ class JobOutputTest {
             config.load(in);
         }
         assertThat(config.getProperty("appender.out.layout.pattern")).startsWith(JobOutput.PREFIX + "%p ");
+    }
+
+    /** The job's classpath, as the plugin resolves it, and {@link LogLevelsMain}. */
+    private static List<Path> logLevelsClasspath(RecordingConsole console) throws Exception {
+        List<Path> classpath = new ArrayList<>(new StreamGuardRunner(StandaloneResolver.create(),
+                PluginVersions.load(), console).jobClasspath());
+        classpath.add(Path.of(LogLevelsMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        return classpath;
     }
 }
