@@ -191,11 +191,16 @@ public record JobConfig(
         return result;
     }
 
+    /**
+     * The settings for the log, with the Kafka properties' names only: their values reach the job on its standard
+     * input, resolved from {@code env:} references or read from a properties file, and any of them may be a secret
+     * whatever its name (a {@code client.id} from {@code env:} too). The isolation level is logged with the plan.
+     */
     @Override
     public String toString() {
         return "JobConfig[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", maxEvents=" + maxEvents
                 + ", mode=" + modeDescription() + ", from=" + from + ", until=" + until + ", output=" + output
-                + ", master=" + master + ", kafkaProperties=" + Redaction.redact(kafkaProperties)
+                + ", master=" + master + ", kafkaProperties=" + new java.util.TreeSet<>(kafkaProperties.keySet())
                 + ", contamination=" + contamination + ", numTrees=" + numTrees + ", maxSamples=" + maxSamples
                 + ", seed=" + seed + "]";
     }
