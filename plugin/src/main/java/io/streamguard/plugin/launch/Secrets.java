@@ -100,7 +100,7 @@ public final class Secrets {
     }
 
     /** A JVM option {@code -Dkey=value} that {@link #isSecret} holds for: it goes on stdin, not the command line. */
-    static boolean isSecretSystemProperty(String jvmArg) {
+    public static boolean isSecretSystemProperty(String jvmArg) {
         int eq = jvmArg.indexOf('=');
         return jvmArg.startsWith("-D") && eq > 2 && isSecret(jvmArg.substring(2, eq), jvmArg.substring(eq + 1));
     }

@@ -3,11 +3,14 @@ package io.streamguard.plugin.mojo;
 import io.streamguard.plugin.launch.EvaluationRunner;
 import io.streamguard.plugin.launch.JobFailedException;
 import io.streamguard.plugin.launch.RunRequest;
+import io.streamguard.plugin.launch.Secrets;
 import io.streamguard.report.Evaluation;
 import io.streamguard.spec.InvalidSettingException;
+import io.streamguard.spec.Redaction;
 import io.streamguard.spec.RunSpec;
 import io.streamguard.spec.Setting;
 import java.io.File;
+import java.util.List;
 import javax.inject.Inject;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -113,6 +116,16 @@ public class EvaluateMojo extends AbstractForkingMojo {
                         + " was '" + evalSplit + "'.");
             }
         }
+        List<String> jvm = jvmArgs();
+        for (String arg : jvm) {
+            if (Secrets.isSecretSystemProperty(arg)) {
+                // run sends such options over the fork's stdin; evaluate reads no topic and has no such channel.
+                throw new MojoFailureException("streamguard.jvmArgs holds " + Redaction.redactAssignment(arg)
+                        + ", which looks like a secret or names an environment variable (env:): streamguard:evaluate "
+                        + "puts its JVM options on the command line and resolves no env: value. It reads no Kafka "
+                        + "topic, so it needs no secrets: remove the option from evaluate's jvmArgs.");
+            }
+        }
         try {
             RunSpec.builder().set(RunSpec.CONTAMINATION, contamination).set(RunSpec.NUM_TREES, numTrees)
                     .set(RunSpec.MASTER, master).build(Setting.Naming.PROPERTY);
@@ -121,6 +134,6 @@ public class EvaluateMojo extends AbstractForkingMojo {
         }
         return new EvaluationRunner.Request(dataset == null ? null : dataset.toPath(),
                 groundTruth == null ? null : groundTruth.toPath(), evalSplit, seed, contamination, numTrees, topK,
-                outputDirectory.toPath(), workDirectory.toPath(), master, jvmArgs());
+                outputDirectory.toPath(), workDirectory.toPath(), master, jvm);
     }
 }

@@ -1,5 +1,6 @@
 package io.streamguard.plugin.mojo;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.apache.maven.api.plugin.testing.InjectMojo;
@@ -44,5 +45,24 @@ class EvaluateMojoTest {
     @MojoParameter(name = "dataset", value = "no/such.csv")
     void skipITsSkipsBeforeValidating(EvaluateMojo mojo) throws Exception {
         mojo.execute();
+    }
+
+    @Test
+    @InjectMojo(goal = "evaluate", pom = POM)
+    @MojoParameter(name = "dataset", value = "pom.xml")
+    @MojoParameter(name = "jvmArgs", value = "-Xmx2g,-Dev.token=TOK-7777")
+    void aSecretInJvmArgsIsRefusedNotPutOnTheCommandLine(EvaluateMojo mojo) {
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+                .hasMessageStartingWith("streamguard.jvmArgs holds -Dev.token=****, which looks like a secret")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("TOK-7777"));
+    }
+
+    @Test
+    @InjectMojo(goal = "evaluate", pom = POM)
+    @MojoParameter(name = "dataset", value = "pom.xml")
+    @MojoParameter(name = "jvmArgs", value = "-Dev.x=env:SG_EVX")
+    void anEnvReferenceInJvmArgsIsRefusedNotPassedAsText(EvaluateMojo mojo) {
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+                .hasMessageContaining("holds -Dev.x=env:SG_EVX, which looks like a secret or names an environment");
     }
 }
