@@ -74,10 +74,32 @@ public final class JvmPolicy {
 
     /** The driver's JVM options for a run of {@code args[0]} events (default: the default of max-events). */
     public static void main(String[] args) {
-        long events = args.length > 0 ? Long.parseLong(args[0]) : RunSpec.MAX_EVENTS.defaultValue();
+        try {
+            System.out.println(driverOptions(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** What {@link #main} prints. */
+    static String driverOptions(String[] args) {
+        long events = RunSpec.MAX_EVENTS.defaultValue();
+        if (args.length > 0) {
+            try {
+                events = Long.parseLong(args[0].trim());
+            } catch (NumberFormatException e) {
+                events = Long.MIN_VALUE;
+            }
+            if (events < -1 || args.length > 1) {
+                throw new IllegalArgumentException("Usage: JvmPolicy [MAX_EVENTS]: the run's --max-events, a number "
+                        + "of events or -1 for all in range (default " + RunSpec.MAX_EVENTS.defaultValue() + "); got "
+                        + String.join(" ", args) + ".");
+            }
+        }
         List<String> options = new ArrayList<>();
         options.add("-Dlog4j2.configurationFile=" + logConfig());
         options.addAll(jitAndGcOptions(events));
-        System.out.println(String.join(" ", options));
+        return String.join(" ", options);
     }
 }

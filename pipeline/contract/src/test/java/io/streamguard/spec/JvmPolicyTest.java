@@ -1,6 +1,7 @@
 package io.streamguard.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,5 +58,16 @@ class JvmPolicyTest {
         }
         assertThat(out.toString(StandardCharsets.UTF_8).trim())
                 .isEqualTo("-Dlog4j2.configurationFile=" + JvmPolicy.logConfig() + " -XX:+UseParallelGC");
+    }
+
+    @Test
+    void mainRefusesWhatIsNotAMaxEventsValue() {
+        assertThat(JvmPolicy.driverOptions(new String[] {"-1"})).endsWith(" -XX:+UseParallelGC");
+        assertThat(JvmPolicy.driverOptions(new String[0])).endsWith(" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        for (String[] bad : List.of(new String[] {"abc"}, new String[] {"-5"}, new String[] {"1000", "extra"})) {
+            assertThatThrownBy(() -> JvmPolicy.driverOptions(bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("Usage: JvmPolicy [MAX_EVENTS]: the run's --max-events")
+                    .hasMessageEndingWith("got " + String.join(" ", bad) + ".");
+        }
     }
 }
