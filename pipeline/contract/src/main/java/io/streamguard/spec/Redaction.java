@@ -1,8 +1,6 @@
 package io.streamguard.spec;
 
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /** Keeps secrets (JAAS configs, passwords, keys) out of logs, reports and printed command lines. */
 public final class Redaction {
@@ -21,13 +19,6 @@ public final class Redaction {
         return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("token")
                 || k.contains("credential") || (k.contains("key") && !k.endsWith("serializer"))
                 || k.contains("private");
-    }
-
-    /** A copy with secret values masked, sorted by key for stable output. */
-    public static Map<String, String> redact(Map<String, String> properties) {
-        Map<String, String> result = new TreeMap<>();
-        properties.forEach((k, v) -> result.put(k, isSecret(k) ? MASK : v));
-        return result;
     }
 
     /** {@code key=value} with the value masked when the key is a secret. */
