@@ -110,7 +110,10 @@ public final class EventParser implements Serializable {
     private final long latestTimestampMs;
     private final boolean plainFirst;
     private final StrictJsonReader reader = new StrictJsonReader(EVENT);
-    /** Made on first use in each task's copy: it holds a string cache, which is neither shared nor shipped. */
+    /**
+     * The fast path of the thread that used this parser last: it holds a string cache and its position in a value, so
+     * each thread has its own (Spark gives each task its own copy of the parser anyway), and none is shipped.
+     */
     private transient PlainEventReader plainReader;
 
     /**
@@ -215,11 +218,17 @@ public final class EventParser implements Serializable {
         return null;
     }
 
+    /**
+     * This thread's fast path. Without a lock: a thread that sees another thread's reader (the field is read racily,
+     * but the reader's owner is final) makes its own, so a reader is only ever used by the thread that made it.
+     */
     private PlainEventReader plainReader() {
-        if (plainReader == null) {
-            plainReader = new PlainEventReader(EVENT, EVENT_FIELDS);
+        PlainEventReader reader = plainReader;
+        if (reader == null || reader.owner() != Thread.currentThread()) {
+            reader = new PlainEventReader(EVENT, EVENT_FIELDS);
+            plainReader = reader;
         }
-        return plainReader;
+        return reader;
     }
 
     /**

@@ -25,8 +25,8 @@ import org.apache.spark.sql.types.StructType;
  * it keeps from a small cache ({@link #STRING_CACHE_SIZE}), so that the same user, type or address is one
  * {@code String} whose hash is computed once for the fold's hash maps.
  *
- * <p>Not thread-safe for concurrent use of one instance; a read task has its own ({@link EventParser} is deserialized
- * per task).
+ * <p>Not thread-safe: it belongs to the thread that made it ({@link #owner}), and {@link EventParser} keeps one per
+ * thread.
  */
 final class PlainEventReader {
 
@@ -123,6 +123,7 @@ final class PlainEventReader {
     private record Cached(byte[] bytes, String string) {
     }
 
+    private final Thread owner = Thread.currentThread();
     private final Fields schema;
     private final Cached[] strings = new Cached[STRING_CACHE_SIZE];
     private byte[] data;
@@ -134,6 +135,11 @@ final class PlainEventReader {
      */
     PlainEventReader(StructType schema, List<String> columnNames) {
         this.schema = new Fields(schema, columnNames, new boolean[columnNames.size()]);
+    }
+
+    /** The thread that made this reader, the only one that may use it. */
+    Thread owner() {
+        return owner;
     }
 
     /**

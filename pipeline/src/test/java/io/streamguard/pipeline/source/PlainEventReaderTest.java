@@ -104,6 +104,75 @@ class PlainEventReaderTest {
     }
 
     /**
+     * Jackson's symbol table hashes names with a per-JVM seed and used to fail a value whose names collide there, so
+     * the strict reader called such a value {@code not_json} in one JVM and an event in the next (found by the red
+     * team: the fast path, which has no symbol table, disagreed). Names are no longer canonicalized.
+     */
+    @Test
+    void namesThatCollideInJacksonsSymbolTableDoNotDecideAValue() throws Exception {
+        java.lang.reflect.Field json = Class.forName(StrictJsonReader.class.getName() + "$Factory").getDeclaredField("JSON");
+        json.setAccessible(true);
+        java.lang.reflect.Field symbols = com.fasterxml.jackson.core.JsonFactory.class
+                .getDeclaredField("_byteSymbolCanonicalizer");
+        symbols.setAccessible(true);
+        com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer table =
+                (com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer) symbols.get(json.get(null));
+        StringBuilder value = new StringBuilder("{\"user\":\"u\",\"timestamp\":1700000000000");
+        String letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        int names = 0;
+        for (int i = 0; names < 1_000 && i < 52 * 52 * 52 * 52; i++) {
+            char[] name = {letters.charAt(i % 52), letters.charAt(i / 52 % 52), letters.charAt(i / 2704 % 52),
+                letters.charAt(i / 140_608)};
+            int quad = (name[0] << 24) | (name[1] << 16) | (name[2] << 8) | name[3];
+            if ((table.calcHash(quad) & 0xFFF) == 0x123) { // one slot of the table, under this JVM's seed
+                value.append(",\"").append(name).append("\":1");
+                names++;
+            }
+        }
+        assertThat(names).isEqualTo(1_000);
+        value.append('}');
+
+        byte[] bytes = bytes(value.toString());
+        int reason = EventParser.SCHEMA.fieldIndex(EventParser.REJECT_REASON);
+
+        Row strictRow = EventParser.strictOnly(bytes.length, LATEST).parse("t", 0, 0, new Timestamp(0), bytes);
+        Row fastRow = new EventParser(bytes.length, LATEST).parse("t", 0, 0, new Timestamp(0), bytes);
+
+        assertThat(strictRow.get(reason)).isNull();
+        assertThat(fastRow.get(reason)).isNull();
+        assertThat(strictRow.getString(0)).isEqualTo(fastRow.getString(0)).isEqualTo("u");
+    }
+
+    /** One parser used by two threads at once: each thread gets its own fast path, so no row takes another's value. */
+    @Test
+    void aParserSharedByThreadsKeepsEachValueItsOwn() throws Exception {
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Integer>> wrong = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                String prefix = "thread" + t;
+                wrong.add(threads.submit(() -> {
+                    int mismatches = 0;
+                    for (int i = 0; i < 50_000; i++) {
+                        String user = prefix + "-" + (i % 500);
+                        String domain = prefix + ".example";
+                        byte[] value = bytes(KafkaRecords.event(user, 1_700_000_000_000L, "auth_attempt", "1.1.1.1",
+                                "success", 0.2, "US", 10).replace("example.com", domain));
+                        Row row = fast.parse("t", 0, i, new Timestamp(0), value);
+                        mismatches += user.equals(row.getString(0)) && domain.equals(row.getString(9)) ? 0 : 1;
+                    }
+                    return mismatches;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : wrong) {
+                assertThat(f.get()).as("rows with another thread's values").isZero();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /**
      * Random edits of real events (bytes replaced, inserted, deleted, fragments repeated): whatever the fast path
      * reads itself, it reads as the strict reader does.
      */
