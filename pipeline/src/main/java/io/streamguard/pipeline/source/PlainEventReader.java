@@ -34,6 +34,12 @@ final class PlainEventReader {
     static final int MAX_SKIPPED_DEPTH = 16;
     /** A longer number is declined: Jackson limits numbers' length, and such a number is not an event's. */
     private static final int MAX_NUMBER_CHARS = 64;
+    /**
+     * A value with more field names (nested ones too) is declined. Jackson keeps names in a symbol table hashed with a
+     * per-JVM random seed and fails a value whose names fill one of its slots: only a value crafted for that seed,
+     * and only with several hundred names, yet its verdict is the strict reader's to give, whatever it is.
+     */
+    static final int MAX_NAMES = 256;
     /** A longer string is declined: Jackson limits strings' and names' length too. */
     private static final int MAX_STRING_BYTES = 1 << 16;
     /** Distinct strings held, by hash, one per slot: users, types, addresses, places, processes, domains. */
@@ -128,6 +134,8 @@ final class PlainEventReader {
     private final Cached[] strings = new Cached[STRING_CACHE_SIZE];
     private byte[] data;
     private int end;
+    /** Field names read so far in this value. */
+    private int names;
 
     /**
      * @param schema the event's struct schema (string, long, double and struct fields)
@@ -151,6 +159,7 @@ final class PlainEventReader {
     boolean read(byte[] data, int from, int length, Object[] columns) {
         this.data = data;
         this.end = from + length;
+        this.names = 0;
         try {
             int p = skipWhitespace(from);
             if (p >= end || data[p] != '{') {
@@ -173,10 +182,7 @@ final class PlainEventReader {
             return p + 1;
         }
         while (true) {
-            if (at(p) != '"') {
-                throw Declined.INSTANCE;
-            }
-            int nameEnd = stringEnd(p);
+            int nameEnd = nameEnd(p);
             int field = fields.indexOf(data, p + 1, nameEnd);
             p = skipWhitespace(nameEnd + 1);
             if (at(p) != ':') {
@@ -276,10 +282,7 @@ final class PlainEventReader {
             return p + 1;
         }
         while (true) {
-            if (at(p) != '"') {
-                throw Declined.INSTANCE;
-            }
-            p = skipWhitespace(stringEnd(p) + 1);
+            p = skipWhitespace(nameEnd(p) + 1);
             if (at(p) != ':') {
                 throw Declined.INSTANCE;
             }
@@ -311,6 +314,14 @@ final class PlainEventReader {
             }
             p = skipWhitespace(p + 1);
         }
+    }
+
+    /** The closing quote of the field name at {@code p}; declines the value's {@value #MAX_NAMES}th name and later. */
+    private int nameEnd(int p) {
+        if (at(p) != '"' || ++names > MAX_NAMES) {
+            throw Declined.INSTANCE;
+        }
+        return stringEnd(p);
     }
 
     /** The byte at {@code p}, which must lie inside the value. */

@@ -40,16 +40,10 @@ public final class StrictJsonReader implements java.io.Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /**
-     * Created per JVM: executors deserialize the reader, the factory is built on first use there. Field names are not
-     * canonicalized: Jackson's symbol table hashes names with a per-JVM random seed and fails a value whose names
-     * collide there ("Spill-over slots in symbol table"), so whether a value with many names parsed depended on the
-     * JVM that read it and on the values read before it. Names are read as plain strings, and looked up in a Java map.
-     */
+    /** Created per JVM: executors deserialize the reader, the factory is built on first use there. */
     private static final class Factory {
         static final JsonFactory JSON = JsonFactory.builder()
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
                 .build();
     }
 

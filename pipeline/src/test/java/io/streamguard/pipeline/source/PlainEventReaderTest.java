@@ -104,12 +104,12 @@ class PlainEventReaderTest {
     }
 
     /**
-     * Jackson's symbol table hashes names with a per-JVM seed and used to fail a value whose names collide there, so
-     * the strict reader called such a value {@code not_json} in one JVM and an event in the next (found by the red
-     * team: the fast path, which has no symbol table, disagreed). Names are no longer canonicalized.
+     * Jackson's symbol table hashes names with a per-JVM seed and fails a value whose names collide there: the strict
+     * reader calls such a value {@code not_json}, and the fast path, which has no symbol table, took it for an event
+     * (found by the red team). The fast path declines a value with many names, so the verdict is the strict reader's.
      */
     @Test
-    void namesThatCollideInJacksonsSymbolTableDoNotDecideAValue() throws Exception {
+    void aValueWhoseNamesCollideInJacksonsSymbolTableIsTheStrictReadersToJudge() throws Exception {
         java.lang.reflect.Field json = Class.forName(StrictJsonReader.class.getName() + "$Factory").getDeclaredField("JSON");
         json.setAccessible(true);
         java.lang.reflect.Field symbols = com.fasterxml.jackson.core.JsonFactory.class
@@ -130,17 +130,28 @@ class PlainEventReaderTest {
             }
         }
         assertThat(names).isEqualTo(1_000);
-        value.append('}');
-
-        byte[] bytes = bytes(value.toString());
+        byte[] bytes = bytes(value.append('}').toString());
         int reason = EventParser.SCHEMA.fieldIndex(EventParser.REJECT_REASON);
 
         Row strictRow = EventParser.strictOnly(bytes.length, LATEST).parse("t", 0, 0, new Timestamp(0), bytes);
         Row fastRow = new EventParser(bytes.length, LATEST).parse("t", 0, 0, new Timestamp(0), bytes);
 
-        assertThat(strictRow.get(reason)).isNull();
-        assertThat(fastRow.get(reason)).isNull();
-        assertThat(strictRow.getString(0)).isEqualTo(fastRow.getString(0)).isEqualTo("u");
+        // Jackson's verdict also depends on the names this JVM read before (its table grows), so it is not asserted.
+        assertThat(fastRow.get(reason)).isEqualTo(strictRow.get(reason));
+        assertThat(plain.read(bytes, 0, bytes.length, new Object[COLUMNS.size()])).isFalse();
+    }
+
+    /** Up to {@link PlainEventReader#MAX_NAMES} names, nested ones included, the fast path reads a value itself. */
+    @Test
+    void manyNamesAreReadUpToTheLimit() {
+        StringBuilder value = new StringBuilder("{\"user\":\"u\",\"timestamp\":1,\"x\":{");
+        for (int i = 3; i < PlainEventReader.MAX_NAMES; i++) {
+            value.append(i == 3 ? "" : ",").append("\"n").append(i).append("\":").append(i);
+        }
+        String atLimit = value + "}}";
+        String overLimit = value + ",\"one_more\":0}}";
+        assertThat(plain.read(bytes(atLimit), 0, atLimit.length(), new Object[COLUMNS.size()])).isTrue();
+        assertThat(plain.read(bytes(overLimit), 0, overLimit.length(), new Object[COLUMNS.size()])).isFalse();
     }
 
     /** One parser used by two threads at once: each thread gets its own fast path, so no row takes another's value. */
@@ -231,9 +242,16 @@ class PlainEventReaderTest {
     private boolean compare(byte[] value) {
         Row expected = strict.parse("t", 1, 2, new Timestamp(3), value);
         Row actual = fast.parse("t", 1, 2, new Timestamp(3), value);
+        // Read in place, as from Kafka's buffer: the value in the middle of a larger array. Jackson 2.15 misread names
+        // after an escaped string there when it did not canonicalize names.
+        byte[] padded = new byte[value.length + 50];
+        Arrays.fill(padded, (byte) '}');
+        System.arraycopy(value, 0, padded, 37, value.length);
+        Row inPlace = fast.parse("t", 1, 2, new Timestamp(3), java.nio.ByteBuffer.wrap(padded, 37, value.length));
         String text = new String(value, StandardCharsets.ISO_8859_1);
         for (int i = 0; i < expected.length(); i++) {
             assertSame(EventParser.SCHEMA.fields()[i].name(), text, expected.get(i), actual.get(i));
+            assertSame(EventParser.SCHEMA.fields()[i].name() + " (in place)", text, expected.get(i), inPlace.get(i));
         }
         Object[] columns = new Object[COLUMNS.size()];
         if (!plain.read(value, 0, value.length, columns)) {
