@@ -73,8 +73,13 @@ class UserActivityTest {
         Row sparse = RowFactory.create("alice", 1_767_225_600_000L, null, null, null, null, null, null, null, null, null);
         Row tiny = RowFactory.create("alice", 1_767_225_700_000L, "login", "10.9.9.9", null, "blocked", 1e-300, null,
                 null, null, 0L);
+        // The failed-authentication counts: an auth attempt that failed, and one that did not.
+        Row failedAuth = RowFactory.create("alice", 1_767_225_800_000L, "auth_attempt", "10.9.9.9", null, "failed",
+                0.5, "US", null, null, 1L);
+        Row auth = RowFactory.create("alice", 1_767_225_900_000L, "auth_attempt", null, null, "success", null, null,
+                null, null, null);
         List<UserActivity> states = List.of(activity(0, 1), activity(0, 2_000),
-                activity(0, 1_000).merge(activity(1_000, 2_000)), activity(0, 30).add(sparse).add(tiny));
+                activity(0, 1_000).merge(activity(1_000, 2_000)), activity(0, 30).add(sparse).add(tiny).add(failedAuth).add(auth));
         Set<String> processes = Set.of("proc-1.exe", "proc-2.exe");
         Set<String> domains = Set.of("host-3.example.com");
         for (UserActivity state : states) {
@@ -83,9 +88,14 @@ class UserActivityTest {
 
             assertThat(copy.features(processes, domains)).containsExactly(state.features(processes, domains));
             assertThat(copy.estimatedSize()).isEqualTo(state.estimatedSize());
-            state.add(event(5_000)).merge(activity(6_000, 6_010));
-            copy.add(event(5_000)).merge(activity(6_000, 6_010));
+            for (int i = 5_000; i < 5_040; i++) { // past the timestamps' capacity
+                state.add(event(i));
+                copy.add(event(i));
+            }
+            state.merge(activity(6_000, 6_010));
+            copy.merge(activity(6_000, 6_010));
             assertThat(copy.features(processes, domains)).containsExactly(state.features(processes, domains));
+            assertThat(copy.estimatedSize()).isEqualTo(state.estimatedSize());
         }
     }
 }
