@@ -63,6 +63,9 @@ final class PlainEventReader {
 
     /** The declared fields of one object of the schema. */
     private static final class Fields {
+        /** No declared field: an object skipped whole. */
+        static final Fields NONE = new Fields(new StructType(), List.of(), new boolean[0]);
+
         final byte[][] names;
         final int[] types;
         /** The event column each field fills, or -1 for a field that is only checked. */
@@ -165,7 +168,7 @@ final class PlainEventReader {
             if (p >= end || data[p] != '{') {
                 return false;
             }
-            p = readObject(p, schema, columns);
+            p = readObject(p, schema, columns, 0);
             return skipWhitespace(p) == end;
         } catch (Declined e) {
             return false;
@@ -174,8 +177,11 @@ final class PlainEventReader {
         }
     }
 
-    /** Reads the object whose '{' is at {@code p} into {@code columns}; returns the position after its '}'. */
-    private int readObject(int p, Fields fields, Object[] columns) {
+    /**
+     * Reads the object whose '{' is at {@code p} into {@code columns}, skipping its undeclared fields (all of them
+     * for {@link Fields#NONE}) at nesting {@code depth}; returns the position after its '}'.
+     */
+    private int readObject(int p, Fields fields, Object[] columns, int depth) {
         long seen = 0;
         p = skipWhitespace(p + 1);
         if (at(p) == '}') {
@@ -190,7 +196,7 @@ final class PlainEventReader {
             }
             p = skipWhitespace(p + 1);
             if (field < 0) {
-                p = skipValue(p, 0);
+                p = skipValue(p, depth);
             } else {
                 if ((seen & (1L << field)) != 0) {
                     throw Declined.INSTANCE; // a declared field twice: the strict reader says why
@@ -248,7 +254,7 @@ final class PlainEventReader {
                 if (at(p) != '{') {
                     throw Declined.INSTANCE;
                 }
-                return readObject(p, fields.structs[field], columns);
+                return readObject(p, fields.structs[field], columns, 0);
             }
         }
     }
@@ -270,31 +276,9 @@ final class PlainEventReader {
                 if (depth == MAX_SKIPPED_DEPTH) {
                     throw Declined.INSTANCE;
                 }
-                return b == '{' ? skipObject(p, depth + 1) : skipArray(p, depth + 1);
+                return b == '{' ? readObject(p, Fields.NONE, null, depth + 1) : skipArray(p, depth + 1);
             default:
                 return numberEnd(p);
-        }
-    }
-
-    private int skipObject(int p, int depth) {
-        p = skipWhitespace(p + 1);
-        if (at(p) == '}') {
-            return p + 1;
-        }
-        while (true) {
-            p = skipWhitespace(nameEnd(p) + 1);
-            if (at(p) != ':') {
-                throw Declined.INSTANCE;
-            }
-            p = skipWhitespace(skipValue(skipWhitespace(p + 1), depth));
-            byte b = at(p);
-            if (b == '}') {
-                return p + 1;
-            }
-            if (b != ',') {
-                throw Declined.INSTANCE;
-            }
-            p = skipWhitespace(p + 1);
         }
     }
 
