@@ -223,12 +223,12 @@ public final class EventParser implements Serializable {
      * but the reader's owner is final) makes its own, so a reader is only ever used by the thread that made it.
      */
     private PlainEventReader plainReader() {
-        PlainEventReader reader = plainReader;
-        if (reader == null || reader.owner() != Thread.currentThread()) {
-            reader = new PlainEventReader(EVENT, EVENT_FIELDS);
-            plainReader = reader;
+        PlainEventReader plain = plainReader;
+        if (plain == null || plain.owner() != Thread.currentThread()) {
+            plain = new PlainEventReader(EVENT, EVENT_FIELDS);
+            plainReader = plain;
         }
-        return reader;
+        return plain;
     }
 
     /**
