@@ -67,6 +67,8 @@ final class PlainEventReader {
         static final Fields NONE = new Fields(new StructType(), List.of(), new boolean[0]);
 
         final byte[][] names;
+        /** Each name's {@link #hash}. */
+        final int[] hashes;
         final int[] types;
         /** The event column each field fills, or -1 for a field that is only checked. */
         final int[] columns;
@@ -79,11 +81,13 @@ final class PlainEventReader {
                 throw new IllegalStateException("more fields than a seen-mask holds: " + type);
             }
             names = new byte[fields.length][];
+            hashes = new int[fields.length];
             types = new int[fields.length];
             columns = new int[fields.length];
             structs = new Fields[fields.length];
             for (int i = 0; i < fields.length; i++) {
                 names[i] = fields[i].name().getBytes(StandardCharsets.UTF_8);
+                hashes[i] = hash(names[i], 0, names[i].length);
                 columns[i] = columnNames.indexOf(fields[i].name());
                 if (columns[i] >= 0 && claimed[columns[i]]) {
                     throw new IllegalStateException("two fields fill the column " + fields[i].name());
@@ -107,14 +111,33 @@ final class PlainEventReader {
             }
         }
 
-        int indexOf(byte[] data, int from, int to) {
+        /**
+         * The field named by {@code data[from, to)}, whose {@link #hash} is {@code hash}, or -1. Producers write an
+         * event's fields in one order, so the field after the last one read ({@code next}) is tried first.
+         */
+        int indexOf(byte[] data, int from, int to, int hash, int next) {
+            if (next < names.length && hashes[next] == hash && same(names[next], data, from, to)) {
+                return next;
+            }
             for (int i = 0; i < names.length; i++) {
-                byte[] name = names[i];
-                if (name.length == to - from && Arrays.equals(name, 0, name.length, data, from, to)) {
+                if (hashes[i] == hash && same(names[i], data, from, to)) {
                     return i;
                 }
             }
             return -1;
+        }
+
+        /** Whether {@code data[from, to)} holds {@code name}; in a plain loop, which the client compiler runs faster. */
+        static boolean same(byte[] name, byte[] data, int from, int to) {
+            if (name.length != to - from) {
+                return false;
+            }
+            for (int i = 0; i < name.length; i++) {
+                if (name[i] != data[from + i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -139,6 +162,8 @@ final class PlainEventReader {
     private int end;
     /** Field names read so far in this value. */
     private int names;
+    /** The {@link #hash} of the string {@link #stringEnd} scanned last. */
+    private int scannedHash;
 
     /**
      * @param schema the event's struct schema (string, long, double and struct fields)
@@ -146,6 +171,15 @@ final class PlainEventReader {
      */
     PlainEventReader(StructType schema, List<String> columnNames) {
         this.schema = new Fields(schema, columnNames, new boolean[columnNames.size()]);
+    }
+
+    /** {@code String.hashCode} of the ASCII string in {@code bytes[from, to)}. */
+    static int hash(byte[] bytes, int from, int to) {
+        int hash = 0;
+        for (int i = from; i < to; i++) {
+            hash = 31 * hash + bytes[i];
+        }
+        return hash;
     }
 
     /** The thread that made this reader, the only one that may use it. */
@@ -183,13 +217,14 @@ final class PlainEventReader {
      */
     private int readObject(int p, Fields fields, Object[] columns, int depth) {
         long seen = 0;
+        int next = 0;
         p = skipWhitespace(p + 1);
         if (at(p) == '}') {
             return p + 1;
         }
         while (true) {
             int nameEnd = nameEnd(p);
-            int field = fields.indexOf(data, p + 1, nameEnd);
+            int field = fields.indexOf(data, p + 1, nameEnd, scannedHash, next);
             p = skipWhitespace(nameEnd + 1);
             if (at(p) != ':') {
                 throw Declined.INSTANCE;
@@ -202,6 +237,7 @@ final class PlainEventReader {
                     throw Declined.INSTANCE; // a declared field twice: the strict reader says why
                 }
                 seen |= 1L << field;
+                next = field + 1;
                 p = readField(p, fields, field, columns);
             }
             p = skipWhitespace(p);
@@ -318,6 +354,8 @@ final class PlainEventReader {
 
     /** JSON's whitespace only; anything else below a space is declined where a token is expected. */
     private int skipWhitespace(int p) {
+        byte[] data = this.data;
+        int end = this.end;
         while (p < end) {
             byte b = data[p];
             if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
@@ -333,15 +371,19 @@ final class PlainEventReader {
      * without escapes: a backslash, a control character or any byte above 127 declines.
      */
     private int stringEnd(int p) {
+        byte[] data = this.data; // a local: the client compiler reloads a field on every pass of a loop
         int limit = Math.min(end, p + 1 + MAX_STRING_BYTES);
+        int hash = 0;
         for (int i = p + 1; i < limit; i++) {
             byte b = data[i];
             if (b == '"') {
+                scannedHash = hash;
                 return i;
             }
             if (b < ' ' || b == '\\') { // bytes above 127 are negative
                 throw Declined.INSTANCE;
             }
+            hash = 31 * hash + b;
         }
         throw Declined.INSTANCE;
     }
@@ -391,6 +433,8 @@ final class PlainEventReader {
     }
 
     private int digitsEnd(int p) {
+        byte[] data = this.data;
+        int end = this.end;
         while (p < end && data[p] >= '0' && data[p] <= '9') {
             p++;
         }
@@ -470,14 +514,10 @@ final class PlainEventReader {
         if (length > MAX_CACHED_BYTES) {
             return new String(data, from, length, StandardCharsets.ISO_8859_1);
         }
-        int hash = 1;
-        for (int i = from; i < to; i++) {
-            hash = 31 * hash + data[i];
-        }
+        int hash = scannedHash;
         int slot = (hash ^ (hash >>> 16)) & (STRING_CACHE_SIZE - 1);
         Cached cached = strings[slot];
-        if (cached != null && cached.bytes.length == length
-                && Arrays.equals(cached.bytes, 0, length, data, from, to)) {
+        if (cached != null && Fields.same(cached.bytes, data, from, to)) {
             return cached.string;
         }
         byte[] bytes = Arrays.copyOfRange(data, from, to);
