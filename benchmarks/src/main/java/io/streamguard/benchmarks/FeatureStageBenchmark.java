@@ -82,7 +82,6 @@ public class FeatureStageBenchmark {
     public long parseAndFeatures() {
         SliceAggregation slice = SliceAggregation.of(EventParser.parse(records, 512 * 1024).javaRDD(), 1);
         long rows = slice.features(slice.counts().valid()).count();
-        slice.unpersist();
         return ReadCheck.expect("parseAndFeatures users", users, rows, "(in-memory records)");
     }
 }

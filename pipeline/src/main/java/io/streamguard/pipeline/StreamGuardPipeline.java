@@ -92,7 +92,7 @@ public final class StreamGuardPipeline {
     private record Planned(OffsetPlan plan, int shufflePartitions, long ms) {
     }
 
-    /** The folded records (cached), how many were read, and the malformed ones by reason. */
+    /** The folded records, how many were read, and the malformed ones by reason. */
     private record Read(SliceAggregation slice, long events, Map<String, Long> malformedByReason, long malformed,
                         long ms) {
         long valid() {
@@ -135,7 +135,7 @@ public final class StreamGuardPipeline {
 
     /**
      * Reads, parses and folds the planned slice ({@link SliceAggregation}): counting the records by reject reason is
-     * the only Spark job that reads records; from then on what the run needs of them is cached.
+     * the only Spark job that reads records; from then on what the run needs of them is in the shuffle's files.
      */
     private static Read read(SparkSession spark, JobConfig config, Planned planned, Instant startedAt,
                              Stopwatch clock) {
@@ -246,7 +246,6 @@ public final class StreamGuardPipeline {
         // Listed even when this run has none: a stale evaluation must not sit beside a new report.
         committer.commit(List.of(TRAINING_DATA, QUARANTINE, GroundTruth.FILE, Evaluation.FILE,
                 CommitFiles.REPORT_PAGE), ReportJson.REPORT_FILE);
-        read.slice().unpersist();
         featured.rows().unpersist();
         scored.scores().unpersist();
         LOG.info("Committed {} users ({} anomalous) to {}", summary.users(), summary.anomalous(),

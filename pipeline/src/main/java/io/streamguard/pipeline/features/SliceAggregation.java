@@ -10,11 +10,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.PartitionPruningRDD;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
+import scala.Function1;
 import scala.Tuple2;
 
 /**
@@ -23,12 +25,15 @@ import scala.Tuple2;
  * {@link UserActivity}, and the rejected records themselves (for the quarantine).
  *
  * <p>Each read task folds its records in plain Java ({@link PartialFold}) and sends one count per reason and per
- * value, one {@link UserActivity} per user, and its rejected records. The shuffle merges them, and the result is cached
- * serialized (spilling to disk when it does not fit: a user with one event is about 1 KB as objects, a few hundred
- * bytes serialized, and slices of millions of users must fit a modest heap), and each later question
- * ({@link #counts}, {@link #features}, {@link #rejected}) is a Spark job over that cache. The events themselves are never cached: what
- * is kept is the users' state (8 bytes an event for the timestamps, plus their distinct values), the value counts, and
- * the rejected records.
+ * value, one {@link UserActivity} per user, and its rejected records. The shuffle keeps each kind of key in partitions
+ * of its own ({@link SlicePartitioner}), and each question ({@link #counts}, {@link #features}, {@link #rejected})
+ * computes only its partitions from the shuffle's files, merging what the tasks handed on: the counts by reason (the
+ * read's job, which runs the read tasks), the common values, then each user once, for the feature rows. Nothing is
+ * cached here. When the shuffle's result was cached (serialized: a user with one event is about 1 KB as objects), every
+ * question read back every user's state to find its own keys: at 1M events, serializing the merged states and reading
+ * them twice was about a third of the CPU after the read tasks. The events themselves are never kept: a read task holds
+ * at most {@link PartialFold#FLUSH_BYTES} of users' states (8 bytes an event for the timestamps, plus their distinct
+ * values), value counts and rejected records.
  *
  * <p>Why not Spark SQL over a cached DataFrame of events, as before: in a cold JVM every kind of query costs its
  * planning, code generation and first-task compilation (the DataFrame of records, its columnar cache, the count by
@@ -121,9 +126,11 @@ public final class SliceAggregation {
     }
 
     private final JavaPairRDD<Object, Object> combined;
+    private final SlicePartitioner partitioner;
 
-    private SliceAggregation(JavaPairRDD<Object, Object> combined) {
+    private SliceAggregation(JavaPairRDD<Object, Object> combined, SlicePartitioner partitioner) {
         this.combined = combined;
+        this.partitioner = partitioner;
     }
 
     /**
@@ -138,12 +145,13 @@ public final class SliceAggregation {
 
     /** {@link #of(JavaRDD, int)}, with each read task handing its state on whenever it holds {@code flushBytes}. */
     static SliceAggregation of(JavaRDD<Row> parsed, int partitions, long flushBytes) {
+        SlicePartitioner partitioner = new SlicePartitioner(partitions);
         return new SliceAggregation(parsed
                 .mapPartitionsToPair(records -> new PartialFold(records, flushBytes))
                 // The tasks folded their records already: Spark's map-side combine would only do it again.
-                .combineByKey(state -> state, SliceAggregation::merge, SliceAggregation::merge,
-                        new SlicePartitioner(partitions), false, null)
-                .persist(StorageLevel.MEMORY_AND_DISK_SER()));
+                .combineByKey(state -> state, SliceAggregation::merge, SliceAggregation::merge, partitioner, false,
+                        null),
+                partitioner);
     }
 
     /**
@@ -153,7 +161,7 @@ public final class SliceAggregation {
     public EventParser.Counts counts() {
         long records = 0;
         SortedMap<String, Long> rejected = new TreeMap<>();
-        for (Tuple2<Object, Object> e : combined.filter(e -> e._1() instanceof ReasonKey).collect()) {
+        for (Tuple2<Object, Object> e : combined.collectPartitions(partitioner.reasons())[0]) {
             long n = (Long) e._2();
             records += n;
             String reason = ((ReasonKey) e._1()).reason;
@@ -174,28 +182,36 @@ public final class SliceAggregation {
         long minCount = Math.max(2, (long) Math.ceil(validEvents * UserFeatures.RARE_SHARE));
         Set<String> commonProcesses = new HashSet<>();
         Set<String> commonDomains = new HashSet<>();
-        List<Object> common = combined
-                .filter(e -> e._1() instanceof ValueKey && (Long) e._2() >= minCount)
+        List<Object>[] common = combined
+                .filter(e -> (Long) e._2() >= minCount)
                 .keys()
-                .collect();
-        for (Object key : common) {
-            ValueKey value = (ValueKey) key;
-            (value.process ? commonProcesses : commonDomains).add(value.value);
+                .collectPartitions(partitioner.values());
+        for (List<Object> keys : common) {
+            for (Object key : keys) {
+                ValueKey value = (ValueKey) key;
+                (value.process ? commonProcesses : commonDomains).add(value.value);
+            }
         }
-        return combined
-                .filter(e -> e._1() instanceof String)
-                .mapPartitions(users -> UserFeatures.featureRows(activities(users), commonProcesses, commonDomains),
-                        true);
+        return only(partitioner::isUsers)
+                .mapPartitions(users -> UserFeatures.featureRows(activities(users), commonProcesses, commonDomains));
     }
 
     /** The rejected records: rows of {@link EventParser#SCHEMA}, lazy. */
     public JavaRDD<Row> rejected() {
-        return combined.filter(e -> e._1() instanceof RejectKey).map(e -> ((Rejected) e._2()).row());
+        return only(partitioner::isRejected).map(e -> ((Rejected) e._2()).row());
     }
 
-    /** Drops the cache. */
-    public void unpersist() {
-        combined.unpersist(false);
+    /**
+     * The partitions of one kind of key, in their order: only they are computed from the shuffle, and the users'
+     * partitions keep their indices (the first ones).
+     */
+    private JavaRDD<Tuple2<Object, Object>> only(SerializableIntPredicate partitions) {
+        Function1<Object, Object> keep = (Function1<Object, Object> & Serializable) i -> partitions.test((Integer) i);
+        return JavaRDD.fromRDD(PartitionPruningRDD.create(combined.rdd(), keep), combined.classTag());
+    }
+
+    private interface SerializableIntPredicate extends Serializable {
+        boolean test(int partition);
     }
 
     private static Iterator<Tuple2<String, UserActivity>> activities(Iterator<Tuple2<Object, Object>> users) {
@@ -225,31 +241,53 @@ public final class SliceAggregation {
     }
 
     /**
-     * Users as Spark SQL hashes them ({@link UserFeatures.UserPartitioner}); the counts by reason all in the first
-     * partition (a dozen keys); values and rejected records spread by a hash that is the same on every JVM.
+     * Each kind of key in partitions of its own, so that each question computes only the partitions it asks about
+     * from the shuffle: the users first, as Spark SQL hashes them ({@link UserFeatures.UserPartitioner}), then as many
+     * partitions of values and as many of rejected records (spread by a hash that is the same on every JVM), then one
+     * of the counts by reason (a dozen keys).
      */
     private static final class SlicePartitioner extends Partitioner {
         private static final long serialVersionUID = 1L;
         private final UserFeatures.UserPartitioner users;
 
-        SlicePartitioner(int partitions) {
-            this.users = new UserFeatures.UserPartitioner(partitions);
+        SlicePartitioner(int userPartitions) {
+            this.users = new UserFeatures.UserPartitioner(userPartitions);
         }
 
         @Override
         public int numPartitions() {
-            return users.numPartitions();
+            return 3 * users.numPartitions() + 1;
         }
 
         @Override
         public int getPartition(Object key) {
+            int n = users.numPartitions();
             if (key instanceof String user) {
                 return users.getPartition(user);
             }
-            if (key instanceof ValueKey || key instanceof RejectKey) {
-                return Math.floorMod(key.hashCode(), numPartitions());
+            if (key instanceof ValueKey) {
+                return n + Math.floorMod(key.hashCode(), n);
             }
-            return 0;
+            if (key instanceof RejectKey) {
+                return 2 * n + Math.floorMod(key.hashCode(), n);
+            }
+            return 3 * n; // ReasonKey
+        }
+
+        boolean isUsers(int partition) {
+            return partition < users.numPartitions();
+        }
+
+        int[] values() {
+            return IntStream.range(users.numPartitions(), 2 * users.numPartitions()).toArray();
+        }
+
+        boolean isRejected(int partition) {
+            return partition >= 2 * users.numPartitions() && partition < 3 * users.numPartitions();
+        }
+
+        int[] reasons() {
+            return new int[] {3 * users.numPartitions()};
         }
 
         @Override
