@@ -104,11 +104,11 @@ public class KafkaReadBenchmark {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // The job's fetch size, for its longest range: the floor fetches as the job's read does.
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaRangeReader.partitionFetchBytes(
-                plan.ranges().stream().mapToLong(OffsetRange::size).max().orElse(0)));
+        // The job's fetch settings, for its longest range: the floor fetches as the job's read does.
+        long longest = plan.ranges().stream().mapToLong(OffsetRange::size).max().orElse(0);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaRangeReader.partitionFetchBytes(longest));
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, KafkaRangeReader.maxPollRecords(longest));
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, KafkaRangeReader.BOUNDED_FETCH_MAX_WAIT_MS);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, KafkaRangeReader.BOUNDED_MAX_POLL_RECORDS);
         long read = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             Map<TopicPartition, Long> until = new HashMap<>();

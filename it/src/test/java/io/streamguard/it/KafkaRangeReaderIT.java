@@ -63,6 +63,32 @@ class KafkaRangeReaderIT {
         }
     }
 
+    /**
+     * A long range of event-sized records, compressed as the seeder writes them: read in fetches of the largest size
+     * ({@link KafkaRangeReader#partitionFetchBytes}) and polls of thousands of records, it is still exactly the range.
+     */
+    @Test
+    void aLongRangeReadInLargeFetchesIsExactlyTheRange(TestBroker broker) {
+        String topic = "ranges-long";
+        broker.createTopic(topic, 1, Map.of());
+        String padding = "x".repeat(470);
+        Events.produce(broker.bootstrapServers(), Map.of("compression.type", "lz4", "linger.ms", 20), p -> {
+            for (int i = 0; i < 12_000; i++) {
+                p.send(Events.raw(topic, 0, null, ("e" + i + padding).getBytes(StandardCharsets.UTF_8)));
+            }
+        });
+        assertThat(KafkaRangeReader.partitionFetchBytes(10_500)).isEqualTo(KafkaRangeReader.MAX_PARTITION_FETCH_BYTES);
+
+        List<ConsumerRecord<ByteBuffer, ByteBuffer>> records = read(broker, new OffsetRange(topic, 0, 1_000, 11_500));
+
+        assertThat(records).hasSize(10_500);
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<ByteBuffer, ByteBuffer> r = records.get(i);
+            assertThat(r.offset()).isEqualTo(1_000L + i);
+            assertThat(StandardCharsets.UTF_8.decode(r.value()).toString()).isEqualTo("e" + (1_000 + i) + padding);
+        }
+    }
+
     @Test
     void theLastRecordOfAPartitionAndAnEmptyRange(TestBroker broker) {
         assertThat(read(broker, new OffsetRange(TOPIC, 0, RECORDS - 1, RECORDS)))

@@ -48,38 +48,55 @@ public final class KafkaRangeReader implements Serializable {
 
     /**
      * The smallest {@code max.partition.fetch.bytes} of a bounded read: the broker ships whole record batches up to
-     * this many bytes per partition and fetch. A read of a few thousand ~250-byte events needs far less than the
-     * consumer's 1 MiB default, and a smaller fetch stops it pulling megabytes past the end of its range.
+     * this many bytes per partition and fetch. A read of a few thousand events needs far less than the consumer's
+     * 1 MiB default, and a smaller fetch stops it pulling megabytes past the end of its range.
      */
     public static final int MIN_PARTITION_FETCH_BYTES = 256 * 1024;
 
     /**
-     * The largest {@code max.partition.fetch.bytes} of a bounded read. A long range is read in as few fetches as this
-     * allows: each fetch costs the broker and the consumer a request, and on one machine the broker's share competes
-     * with the read for the cores. Measured here, 1M events (4 ranges of about 250,000) with the broker on the same
-     * 2 cores: at 256 KiB the broker spent 1.5-1.7 s of CPU and the read stage took 6.0 s; at 4 MiB, 0.7 s and
-     * 4.9-5.1 s.
+     * The largest {@code max.partition.fetch.bytes} of a bounded read, the consumer's own default. A long range is
+     * read in as few fetches as this allows: each fetch costs the broker and the consumer a request, and on one
+     * machine the broker's share competes with the read for the cores. Measured here, 1M events (4 ranges of about
+     * 250,000) with the broker on the same 2 cores: at 256 KiB the broker spent 1.1-1.7 s of CPU and the read stage
+     * took 5.0-6.2 s; at 1 MiB, 0.8 s and 5.0-5.1 s; at 4 MiB, 0.6-0.8 s and 4.3-5.8 s. Not 4 MiB: a whole fetch
+     * must arrive within the Kafka timeout ({@code request.timeout.ms}), and over a slow or shared link 4 MiB in
+     * 30 s needs about 140 KB/s per task.
      */
-    public static final int MAX_PARTITION_FETCH_BYTES = 4 * 1024 * 1024;
+    public static final int MAX_PARTITION_FETCH_BYTES = 1024 * 1024;
 
     /**
-     * Records one poll hands over, instead of the consumer's 500: every poll also costs the consumer its bookkeeping
-     * (positions, metadata, the next fetch) and the read its position lookup. With 4 MiB fetches, 1M events (3
-     * interleaved pairs): the read stage took 4.3-4.4 s vs 4.2-5.6 s. A poll holds at most this many records of a
-     * fetch that is already in memory, so a small read is unchanged.
+     * Room per record when sizing a fetch: between an event of the format compressed with lz4 (about 105 bytes on
+     * the wire) and one uncompressed (about 480).
      */
-    public static final int BOUNDED_MAX_POLL_RECORDS = 5000;
-
-    /** About one event of the format, uncompressed: enough room per record whatever the topic's compression. */
-    static final int EVENT_BYTES = 256;
+    static final int RECORD_BYTES = 256;
 
     /**
-     * The {@code max.partition.fetch.bytes} of a read of {@code records} offsets: room for all of them (at
-     * {@link #EVENT_BYTES} each) within {@link #MIN_PARTITION_FETCH_BYTES} and {@link #MAX_PARTITION_FETCH_BYTES}.
+     * The {@code max.partition.fetch.bytes} of a read of {@code records} offsets: room for them at
+     * {@link #RECORD_BYTES} each, within {@link #MIN_PARTITION_FETCH_BYTES} and {@link #MAX_PARTITION_FETCH_BYTES}.
      */
     public static int partitionFetchBytes(long records) {
-        long wanted = Math.min(Math.max(records, 0), MAX_PARTITION_FETCH_BYTES / EVENT_BYTES) * EVENT_BYTES;
+        long wanted = Math.min(Math.max(records, 0), MAX_PARTITION_FETCH_BYTES / RECORD_BYTES) * RECORD_BYTES;
         return (int) Math.max(MIN_PARTITION_FETCH_BYTES, wanted);
+    }
+
+    /** The consumer's default {@code max.poll.records}. */
+    static final int MIN_POLL_RECORDS = 500;
+
+    /**
+     * The most records one poll of a long range hands over. Every poll also costs the consumer its bookkeeping
+     * (positions, metadata, the next fetch) and the read a position lookup: with 4 MiB fetches, 1M events, the read
+     * stage took 4.3-4.4 s at 5,000 records per poll vs 4.2-5.6 s at 500 (3 interleaved pairs).
+     */
+    static final int MAX_POLL_RECORDS = 5000;
+
+    /**
+     * The {@code max.poll.records} of a read of {@code records} offsets: the range's size, within
+     * {@link #MIN_POLL_RECORDS} and {@link #MAX_POLL_RECORDS}. Not more than the range: a poll that empties what the
+     * consumer holds makes it fetch ahead, and past the range's end that fetch is wasted. A read of up to 500 records
+     * polls as the consumer's default does.
+     */
+    public static int maxPollRecords(long records) {
+        return (int) Math.max(MIN_POLL_RECORDS, Math.min(MAX_POLL_RECORDS, records));
     }
 
     /**
@@ -133,7 +150,7 @@ public final class KafkaRangeReader implements Serializable {
         Properties p = new Properties();
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(partitionFetchBytes(records)));
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(BOUNDED_FETCH_MAX_WAIT_MS));
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(BOUNDED_MAX_POLL_RECORDS));
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords(records)));
         // The consumer's own waits (positions, metadata) get the poll's bound instead of 60 s.
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(pollTimeoutMs));
         p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(pollTimeoutMs));
@@ -214,7 +231,7 @@ public final class KafkaRangeReader implements Serializable {
     public final class Records implements Iterator<ConsumerRecord<ByteBuffer, ByteBuffer>>, AutoCloseable {
 
         private final TopicPartition partition;
-        private final long records;
+        private final long rangeSize;
         private final long until;
         private long position;
         private KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
@@ -223,7 +240,7 @@ public final class KafkaRangeReader implements Serializable {
 
         private Records(OffsetRange range) {
             this.partition = new TopicPartition(range.topic(), range.partition());
-            this.records = range.size();
+            this.rangeSize = range.size();
             this.until = range.until();
             this.position = range.from();
         }
@@ -250,7 +267,7 @@ public final class KafkaRangeReader implements Serializable {
 
         private void fetch() {
             if (consumer == null) {
-                consumer = new KafkaConsumer<>(consumerProperties(records));
+                consumer = new KafkaConsumer<>(consumerProperties(rangeSize));
                 consumer.assign(List.of(partition));
                 consumer.seek(partition, position);
             }

@@ -36,7 +36,11 @@ public final class ReadFailures {
                 return Optional.of(new StreamGuardException(StreamGuardException.EXIT_KAFKA,
                         "Lost the Kafka broker at " + bootstrapServers + " while reading the planned offset ranges ("
                                 + firstLine(message) + "). Nothing was written and the previous outputs are "
-                                + "untouched. Check that the broker is up and run again.",
+                                + "untouched. Check that the broker is up and run again. If it is up and the link to it "
+                                + "is slow, each fetch (up to " + KafkaRangeReader.MAX_PARTITION_FETCH_BYTES / 1024
+                                + " KiB per partition) must arrive within the Kafka timeout: raise --kafka-timeout-ms "
+                                + "(streamguard.kafkaTimeoutMs), or set the Kafka property max.partition.fetch.bytes "
+                                + "lower.",
                         failure));
             }
         }
