@@ -123,7 +123,10 @@ public class RunMojo extends AbstractForkingMojo {
     @Parameter(property = "streamguard.maxQuarantineBytes", defaultValue = RunSpec.DEFAULT_MAX_QUARANTINE_BYTES)
     long maxQuarantineBytes;
 
-    /** How long to wait for the brokers before failing, in milliseconds. */
+    /**
+     * How long to wait for the brokers before failing, in milliseconds. A whole fetch of the read (up to 1 MiB per
+     * partition) must arrive within it: raise it over a slow link.
+     */
     @Parameter(property = "streamguard.kafkaTimeoutMs", defaultValue = RunSpec.DEFAULT_KAFKA_TIMEOUT_MS)
     long kafkaTimeoutMs;
 
