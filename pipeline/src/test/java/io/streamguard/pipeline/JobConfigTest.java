@@ -85,7 +85,11 @@ class JobConfigTest {
         assertThatThrownBy(() -> parseWith("--start-from", "yesterday"))
                 .hasMessageContaining("--start-from 'yesterday' is not 'newest', 'oldest' or an ISO-8601 instant");
         assertThatThrownBy(() -> parseWith("--max-events", "-5"))
-                .hasMessageContaining("--max-events must be a positive number, 0, or -1");
+                .hasMessageContaining("--max-events must be a positive number of events, or -1 for everything in "
+                        + "range; was -5.");
+        assertThatThrownBy(() -> parseWith("--max-events", "0"))
+                .hasMessageContaining("--max-events must be a positive number of events, or -1 for everything in "
+                        + "range; was 0.");
         assertThatThrownBy(() -> parseWith("--contamination", "0.9"))
                 .hasMessageContaining("--contamination must be in (0, 0.5)");
         // Both are what LinkedIn's forest rejects: accepted, a run failed or passed depending on its user count.

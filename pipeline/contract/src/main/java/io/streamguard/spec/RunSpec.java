@@ -50,8 +50,10 @@ public final class RunSpec {
             "topic of security events", v -> v.matches("[a-zA-Z0-9._-]{1,249}") ? null : "'" + v
                     + "' is not a valid Kafka topic name (1-249 characters of a-z, A-Z, 0-9, '.', '_', '-').");
     public static final Setting<Long> MAX_EVENTS = Setting.whole("max-events", "streamguard.maxEvents", "N",
-            DEFAULT_MAX_EVENTS, "events to read; -1 = everything in range", v -> v >= ALL_EVENTS ? null
-                    : "must be a positive number, 0, or -1 for everything; was " + v + ".");
+            DEFAULT_MAX_EVENTS, "events to read; -1 = everything in range",
+            // 0 asks for nothing: accepted, the run planned no offsets and failed saying the topic was empty.
+            v -> v > 0 || v == ALL_EVENTS ? null
+                    : "must be a positive number of events, or -1 for everything in range; was " + v + ".");
     public static final Setting<String> START_FROM = Setting.text("start-from", "streamguard.startFrom", "MODE",
             DEFAULT_START_FROM, "newest | oldest | ISO-8601 instant",
             v -> List.of("newest", "latest", "oldest", "earliest").contains(Setting.keyword(v)) || isInstant(v)

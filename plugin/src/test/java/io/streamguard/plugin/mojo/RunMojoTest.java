@@ -119,7 +119,18 @@ class RunMojoTest {
     @MojoParameter(name = "maxEvents", value = "-7")
     void negativeMaxEventsOtherThanMinusOneIsRejected(RunMojo mojo) {
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
-                .hasMessageContaining("-1 for everything; was -7");
+                .hasMessage("streamguard.maxEvents must be a positive number of events, or -1 for everything in range; "
+                        + "was -7.");
+    }
+
+    /** Zero asks for nothing: rejected before any fork, not reported later as an empty topic. */
+    @Test
+    @InjectMojo(goal = "run", pom = POM)
+    @MojoParameter(name = "maxEvents", value = "0")
+    void zeroMaxEventsIsRejectedBeforeTheJobStarts(RunMojo mojo) {
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+                .hasMessage("streamguard.maxEvents must be a positive number of events, or -1 for everything in range; "
+                        + "was 0.");
     }
 
     @Test
