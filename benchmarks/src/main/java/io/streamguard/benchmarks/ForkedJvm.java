@@ -15,9 +15,9 @@ import org.apache.spark.launcher.JavaModuleOptions;
 
 /**
  * A Spark main in a fresh JVM with the options the plugin gives the job's fork ({@link JvmPolicy}: log
- * configuration, JIT and GC for the run's size; Spark's module openings; the {@link ClassDataArchive}), on this
- * JVM's classpath. A cold start is
- * what a user of {@code streamguard:run} pays, so the whole-job benchmarks measure forks, not a warm session.
+ * configuration, JIT and GC for the run's size, memory for this machine; Spark's module openings; the
+ * {@link ClassDataArchive}), on this JVM's classpath. A cold start is what a user of {@code streamguard:run} pays, so
+ * the whole-job benchmarks measure forks, not a warm session.
  */
 final class ForkedJvm {
 
@@ -35,7 +35,7 @@ final class ForkedJvm {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptions().trim().split("\\s+")));
         command.add("-Dlog4j2.configurationFile=" + JvmPolicy.logConfig());
-        command.addAll(JvmPolicy.jitAndGcOptions(events));
+        command.addAll(JvmPolicy.jitAndGcOptions(events, List.of()));
         List<Path> classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of).toList();
         Optional<ClassDataArchive> classData = ClassDataArchive.forClasspath(classpath);

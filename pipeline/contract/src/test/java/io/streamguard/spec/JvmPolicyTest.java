@@ -8,8 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JvmPolicyTest {
 
@@ -25,16 +29,108 @@ class JvmPolicyTest {
         assertThat(JvmPolicy.jitAndGcOptions(RunSpec.ALL_EVENTS)).containsExactly("-XX:+UseParallelGC");
     }
 
+    /** A machine without huge pages and too small for the young generation: the options of the size alone. */
+    private static final JvmPolicy.Machine PLAIN = new JvmPolicy.Machine("never", 4L << 30);
+    private static final JvmPolicy.Machine HUGE_PAGES_16G = new JvmPolicy.Machine("madvise", 16L << 30);
+
     @Test
     void aCollectorTheUserChoosesReplacesThePolicysOtherOptionsStay() {
-        assertThat(JvmPolicy.jitAndGcOptions(1_000, List.of("-Xmx4g", "-XX:+UseG1GC")))
+        assertThat(JvmPolicy.jitAndGcOptions(1_000, List.of("-Xmx4g", "-XX:+UseG1GC"), PLAIN))
                 .containsExactly("-XX:TieredStopAtLevel=1");
-        assertThat(JvmPolicy.jitAndGcOptions(500_000, List.of("-XX:+UseZGC")))
+        assertThat(JvmPolicy.jitAndGcOptions(500_000, List.of("-XX:+UseZGC"), PLAIN))
                 .containsExactly("-XX:TieredStopAtLevel=1");
-        assertThat(JvmPolicy.jitAndGcOptions(5_000_000, List.of("-XX:+UseSerialGC"))).isEmpty();
+        assertThat(JvmPolicy.jitAndGcOptions(5_000_000, List.of("-XX:+UseSerialGC"), PLAIN)).isEmpty();
         // Options that only look like collectors, or override the JIT (later options win), leave the collector.
-        assertThat(JvmPolicy.jitAndGcOptions(1_000, List.of("-XX:+UseGCOverheadLimit", "-XX:TieredStopAtLevel=4")))
-                .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000, List.of("-XX:+UseGCOverheadLimit", "-XX:TieredStopAtLevel=4"),
+                PLAIN)).containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    }
+
+    @Test
+    void theHeapIsOnHugePagesWhereTheKernelOffersThemWithThePolicysCollectorsOnly() {
+        for (String mode : List.of("madvise", "always")) {
+            JvmPolicy.Machine machine = new JvmPolicy.Machine(mode, 1L << 30);
+            assertThat(JvmPolicy.jitAndGcOptions(1_000, List.of(), machine))
+                    .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:+UseTransparentHugePages");
+            assertThat(JvmPolicy.jitAndGcOptions(5_000_000, List.of(), machine))
+                    .containsExactly("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages");
+        }
+        for (String mode : List.of("never", "")) {
+            assertThat(JvmPolicy.jitAndGcOptions(1_000, List.of(), new JvmPolicy.Machine(mode, 1L << 30)))
+                    .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        }
+        // ZGC does not even start with them unless shared memory has huge pages too: a chosen collector gets none.
+        assertThat(JvmPolicy.jitAndGcOptions(1_000, List.of("-XX:+UseZGC"), HUGE_PAGES_16G))
+                .containsExactly("-XX:TieredStopAtLevel=1");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-XX:+UseG1GC"), HUGE_PAGES_16G))
+                .containsExactly("-XX:TieredStopAtLevel=1");
+    }
+
+    @Test
+    void runsOnTheParallelCollectorGetAYoungGenerationThatHoldsWhatTheirTasksKeep() {
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of(), HUGE_PAGES_16G)).containsExactly(
+                "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-Xmn768m");
+        assertThat(JvmPolicy.jitAndGcOptions(RunSpec.ALL_EVENTS, List.of(), new JvmPolicy.Machine("", 8L << 30)))
+                .containsExactly("-XX:+UseParallelGC", "-Xmn768m");
+        // The serial collector's runs were slower with it.
+        assertThat(JvmPolicy.jitAndGcOptions(200_000, List.of(), HUGE_PAGES_16G)).doesNotContain("-Xmn768m");
+        // A default heap (a quarter of the memory) under 2 GB, or the user's: the old generation would be short.
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of(), new JvmPolicy.Machine("", (8L << 30) - 1)))
+                .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-Xmx1g"), HUGE_PAGES_16G))
+                .doesNotContain("-Xmn768m");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-Xmx8g", "-Xmx1536m"), HUGE_PAGES_16G))
+                .doesNotContain("-Xmn768m");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of(" -Xmx4g "), PLAIN))
+                .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-Xmn768m");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-XX:MaxHeapSize=2g"), PLAIN)).contains("-Xmn768m");
+        // Any other sizing is the user's: -Xmn768m would override a smaller -Xms or a percentage of memory.
+        for (String sizing : List.of("-Xms512m", "-Xmn256m", "-XX:NewSize=64m", "-XX:MaxNewSize=1g", "-XX:NewRatio=3",
+                "-XX:MaxRAMPercentage=10", "-XX:InitialRAMPercentage=50", "-XX:InitialHeapSize=1g")) {
+            assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-Xmx8g", sizing), HUGE_PAGES_16G))
+                    .as(sizing).containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC",
+                            "-XX:+UseTransparentHugePages");
+        }
+    }
+
+    @Test
+    void maxHeapSizesAreReadAsTheJvmReadsThem() {
+        assertThat(JvmPolicy.maxHeapBytes(List.of("-Xmx2g"))).hasValue(2L << 30);
+        assertThat(JvmPolicy.maxHeapBytes(List.of("-Xmx2048M"))).hasValue(2L << 30);
+        assertThat(JvmPolicy.maxHeapBytes(List.of("-Xmx3145728k"))).hasValue(3L << 30);
+        assertThat(JvmPolicy.maxHeapBytes(List.of("-Xmx1073741824"))).hasValue(1L << 30);
+        assertThat(JvmPolicy.maxHeapBytes(List.of("-XX:MaxHeapSize=1t", "-Dx=-Xmx1g"))).hasValue(1L << 40);
+        assertThat(JvmPolicy.maxHeapBytes(List.of("-Xms4g", "-Xss1m"))).isEmpty();
+        for (String unusable : List.of("-Xmx", "-Xmxg", "-Xmx4q", "-Xmx-1g", "-Xmx99999999999t")) {
+            assertThat(JvmPolicy.maxHeapBytes(List.of(unusable))).as(unusable).hasValue(0);
+        }
+    }
+
+    @Test
+    void theKernelsHugePageModeIsItsBracketedWord(@TempDir Path dir) throws IOException {
+        Path setting = dir.resolve("enabled");
+        Files.writeString(setting, "always [madvise] never\n");
+        assertThat(JvmPolicy.Machine.hugePageMode(setting)).isEqualTo("madvise");
+        Files.writeString(setting, "[always] madvise never\n");
+        assertThat(JvmPolicy.Machine.hugePageMode(setting)).isEqualTo("always");
+        Files.writeString(setting, "no brackets\n");
+        assertThat(JvmPolicy.Machine.hugePageMode(setting)).isEmpty();
+        assertThat(JvmPolicy.Machine.hugePageMode(dir.resolve("absent"))).isEmpty();
+    }
+
+    /** The options for this machine start a JVM without a warning: one would reach every run's log. */
+    @Test
+    void thisMachinesOptionsStartTheJvmQuietly() throws IOException, InterruptedException {
+        for (long events : List.of(1_000L, 1_000_000L, RunSpec.ALL_EVENTS)) {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString()));
+            command.addAll(JvmPolicy.jitAndGcOptions(events, List.of()));
+            command.add("-version");
+            Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(java.waitFor()).as(command + ": " + output).isZero();
+            assertThat(output).as(String.valueOf(command)).doesNotContainIgnoringCase("warning")
+                    .doesNotContainIgnoringCase("error");
+        }
     }
 
     @Test
