@@ -35,7 +35,7 @@ final class ForkedJvm {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptions().trim().split("\\s+")));
         command.add("-Dlog4j2.configurationFile=" + JvmPolicy.logConfig());
-        command.addAll(JvmPolicy.jitAndGcOptions(events, List.of()));
+        command.addAll(JvmPolicy.jitAndGcOptions(events, JvmPolicy.userOptions(List.of(), System.getenv())));
         List<Path> classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of).toList();
         Optional<ClassDataArchive> classData = ClassDataArchive.forClasspath(classpath);

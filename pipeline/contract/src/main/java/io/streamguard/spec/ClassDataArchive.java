@@ -83,8 +83,8 @@ public final class ClassDataArchive {
     /**
      * Like {@link #forClasspath(List)}, for a fork that also gets {@code userJvmOptions} and inherits this process's
      * environment: none when they choose class-data sharing themselves ({@code -Xshare:off} would make a dump fail
-     * the fork at its exit), and none when they, or {@code JAVA_TOOL_OPTIONS} / {@code JDK_JAVA_OPTIONS}, start a
-     * flight recording or an agent. Measured on JDK 17.0.15: a JVM with {@code -XX:StartFlightRecording} dies of
+     * the fork at its exit), and none when they, or the JVM's option variables ({@code JAVA_TOOL_OPTIONS}...), start a
+     * flight recording or an agent ({@link JvmPolicy#userOptions}). Measured on JDK 17.0.15: a JVM with {@code -XX:StartFlightRecording} dies of
      * SIGSEGV ({@code KlassFactory::check_shared_class_file_load_hook}) on its first class from a dynamic archive,
      * and a JVM with a native agent ({@code -agentlib:jdwp}, a debugger) cannot dump one ("CDS dumping does not
      * support native JVMTI agent") and exits 1. Java agents install the same class-file load hook as a recording. A
@@ -96,13 +96,7 @@ public final class ClassDataArchive {
 
     static Optional<ClassDataArchive> forClasspath(List<Path> classpath, List<String> userJvmOptions,
                                                    Map<String, String> environment) {
-        List<String> options = new ArrayList<>(userJvmOptions);
-        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
-            String value = environment.get(variable);
-            if (value != null && !value.isBlank()) {
-                options.addAll(List.of(value.trim().split("\\s+")));
-            }
-        }
+        List<String> options = JvmPolicy.userOptions(userJvmOptions, environment);
         if (options.stream().anyMatch(ClassDataArchive::excludesArchive)) {
             return Optional.empty();
         }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -60,6 +61,10 @@ public final class JvmPolicy {
     /** The options that select a garbage collector: the JVM refuses to start with two of them. */
     private static final List<String> COLLECTORS = List.of("-XX:+UseSerialGC", "-XX:+UseParallelGC", "-XX:+UseG1GC",
             "-XX:+UseZGC", "-XX:+UseShenandoahGC", "-XX:+UseEpsilonGC");
+    /** The variables whose options the JVM applies before its command line, in that order. */
+    private static final List<String> OPTIONS_BEFORE_COMMAND_LINE = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
+    /** The variable whose options the JVM applies after its command line, so that they win over it. */
+    private static final String OPTIONS_AFTER_COMMAND_LINE = "_JAVA_OPTIONS";
 
     /** The young generation a run on the parallel collector gets, where the heap is large enough to hold it. */
     static final String YOUNG_GENERATION = "-Xmn768m";
@@ -67,33 +72,66 @@ public final class JvmPolicy {
     static final long YOUNG_GENERATION_MIN_HEAP = 2L << 30;
     /** Options that size the heap or its generations, besides {@code -Xmx}: the user's sizing, not to be mixed with. */
     private static final List<String> HEAP_SIZING = List.of("-Xms", "-Xmn", "-XX:InitialHeapSize", "-XX:NewSize",
-            "-XX:MaxNewSize", "-XX:NewRatio", "-XX:OldSize", "-XX:MaxRAM", "-XX:InitialRAM", "-XX:MinRAM");
+            "-XX:MaxNewSize", "-XX:NewRatio", "-XX:OldSize", "-XX:MaxRAM", "-XX:InitialRAM", "-XX:MinRAM",
+            "-XX:ErgoHeapSizeLimit", "-XX:+AggressiveHeap");
+    /** Options that choose how memory is paged: the user's choice of large pages, not to be overridden. */
+    private static final List<String> PAGING = List.of("UseLargePages", "UseTransparentHugePages", "UseHugeTLBFS",
+            "UseSHM", "LargePageSizeInBytes");
+    /** Options that read more options from a file, which the policy does not look into. */
+    private static final List<String> OPTION_FILES = List.of("@", "-XX:VMOptionsFile", "-XX:Flags");
 
     /**
-     * {@link #jitAndGcOptions(long)} for a fork on this machine that also gets {@code userJvmArgs} after them (the
-     * plugin's, and the benchmarks'): the user's options win, and a collector the user chooses replaces the policy's
+     * {@link #jitAndGcOptions(long)} for a fork on this machine (the plugin's, and the benchmarks'), which also gets
+     * {@code userOptions} ({@link #userOptions}): they win, and a collector the user chooses replaces the policy's
      * instead of stopping the JVM ("Multiple garbage collectors selected"). With the policy's collector, the heap is
      * also laid out for the run ({@link #memoryOptions}).
      */
-    public static List<String> jitAndGcOptions(long maxEvents, List<String> userJvmArgs) {
-        return jitAndGcOptions(maxEvents, userJvmArgs, Machine.local());
+    public static List<String> jitAndGcOptions(long maxEvents, List<String> userOptions) {
+        return jitAndGcOptions(maxEvents, userOptions, Machine.local());
     }
 
-    static List<String> jitAndGcOptions(long maxEvents, List<String> userJvmArgs, Machine machine) {
-        boolean userCollector = userJvmArgs.stream().map(String::trim).anyMatch(COLLECTORS::contains);
+    static List<String> jitAndGcOptions(long maxEvents, List<String> userOptions, Machine machine) {
+        List<String> user = userOptions.stream().map(String::trim).toList();
         List<String> options = new ArrayList<>(jitAndGcOptions(maxEvents));
+        // The user chooses the collector by selecting one, or by turning the policy's off: -XX:-UseParallelGC after
+        // its + leaves the JVM's default, which the memory options were not measured with (a fixed young generation
+        // would defeat G1's own sizing).
+        boolean userCollector = user.stream().anyMatch(o -> COLLECTORS.contains(o)
+                || (o.startsWith("-XX:-") && options.contains("-XX:+" + o.substring("-XX:-".length()))));
         if (userCollector) {
             options.removeIf(COLLECTORS::contains);
         } else {
-            options.addAll(memoryOptions(options.contains("-XX:+UseParallelGC"), userJvmArgs, machine));
+            options.addAll(memoryOptions(options.contains("-XX:+UseParallelGC"), user, machine));
         }
         return List.copyOf(options);
     }
 
     /**
-     * How the heap of a fork on this machine is backed and laid out; only with the policy's own collectors, which are
-     * the ones measured (ZGC, for one, does not even start with transparent huge pages unless shared memory has them
-     * too). Measured on 2 cores, 23 GB, the kernel's huge pages on {@code madvise}, {@code timings_ms.total}:
+     * The JVM options a user gives a fork that inherits {@code environment}, in the order the JVM applies them, so
+     * that the last of an option is the one that holds: {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS} (the
+     * {@code java} launcher's), {@code jvmArgs} (the command line, after the policy's options), and
+     * {@code _JAVA_OPTIONS}, which the JVM applies after its command line.
+     */
+    public static List<String> userOptions(List<String> jvmArgs, Map<String, String> environment) {
+        List<String> options = new ArrayList<>();
+        for (String variable : OPTIONS_BEFORE_COMMAND_LINE) {
+            options.addAll(optionsIn(environment.get(variable)));
+        }
+        options.addAll(jvmArgs);
+        options.addAll(optionsIn(environment.get(OPTIONS_AFTER_COMMAND_LINE)));
+        return List.copyOf(options);
+    }
+
+    private static List<String> optionsIn(String variable) {
+        return variable == null || variable.isBlank() ? List.of() : List.of(variable.trim().split("\\s+"));
+    }
+
+    /**
+     * How the heap of a fork on this machine is backed and laid out; only with the policy's own collectors, the ones
+     * measured, and never over the user's own choice: large pages of any kind ({@code -XX:-UseTransparentHugePages}
+     * turns them off), a heap sized otherwise than by {@code -Xmx}, or options in a file the policy does not read
+     * ({@code @argfile}, {@code -XX:VMOptionsFile}). Measured on 2 cores, 23 GB, the kernel's huge pages on
+     * {@code madvise}, {@code timings_ms.total}:
      * <ul>
      *   <li>{@code -XX:+UseTransparentHugePages}, where the kernel offers them ({@code madvise} or {@code always}): a
      *       2 MB page is one fault and one TLB entry where 4 KB pages are 512, for the heap and the compiled code.
@@ -111,12 +149,15 @@ public final class JvmPolicy {
      *       5.1-5.5 s: they then touch fresh memory where they would have reused a small young generation.</li>
      * </ul>
      */
-    static List<String> memoryOptions(boolean parallelCollector, List<String> userJvmArgs, Machine machine) {
+    static List<String> memoryOptions(boolean parallelCollector, List<String> user, Machine machine) {
         List<String> options = new ArrayList<>();
-        if (machine.hugePages().equals("madvise") || machine.hugePages().equals("always")) {
+        if (user.stream().anyMatch(o -> OPTION_FILES.stream().anyMatch(o::startsWith))) {
+            return options; // what they hold could size the heap or page it: the user's, unseen
+        }
+        boolean userPaging = user.stream().anyMatch(o -> PAGING.stream().anyMatch(o::contains));
+        if (!userPaging && (machine.hugePages().equals("madvise") || machine.hugePages().equals("always"))) {
             options.add("-XX:+UseTransparentHugePages");
         }
-        List<String> user = userJvmArgs.stream().map(String::trim).toList();
         boolean userSizing = user.stream().anyMatch(o -> HEAP_SIZING.stream().anyMatch(o::startsWith));
         if (parallelCollector && !userSizing
                 && maxHeapBytes(user).orElse(machine.memoryBytes() / 4) >= YOUNG_GENERATION_MIN_HEAP) {
@@ -126,9 +167,9 @@ public final class JvmPolicy {
     }
 
     /** The user's {@code -Xmx} or {@code -XX:MaxHeapSize} (the last one wins, as in the JVM), if any. */
-    static OptionalLong maxHeapBytes(List<String> userJvmArgs) {
+    static OptionalLong maxHeapBytes(List<String> userOptions) {
         OptionalLong max = OptionalLong.empty();
-        for (String option : userJvmArgs) {
+        for (String option : userOptions) {
             String size = option.startsWith("-Xmx") ? option.substring(4)
                     : option.startsWith("-XX:MaxHeapSize=") ? option.substring(16) : null;
             if (size != null) {
@@ -138,7 +179,10 @@ public final class JvmPolicy {
         return max;
     }
 
-    /** A JVM size: digits with an optional k, m, g or t (either case); 0 for what the JVM would refuse anyway. */
+    /**
+     * A JVM size: decimal digits, or hexadecimal after {@code 0x}, with an optional k, m, g or t (either case); 0 for
+     * what the JVM would refuse anyway.
+     */
     private static long bytes(String size) {
         String digits = size.isEmpty() ? "" : size.substring(0, size.length() - 1);
         int shift = switch (size.isEmpty() ? ' ' : Character.toLowerCase(size.charAt(size.length() - 1))) {
@@ -152,7 +196,8 @@ public final class JvmPolicy {
             }
         };
         try {
-            long value = Long.parseLong(digits);
+            boolean hex = digits.startsWith("0x") || digits.startsWith("0X");
+            long value = hex ? Long.parseLong(digits.substring(2), 16) : Long.parseLong(digits);
             return value < 0 || value > Long.MAX_VALUE >> shift ? 0 : value << shift;
         } catch (NumberFormatException e) {
             return 0;

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,11 +59,44 @@ class JvmPolicyTest {
             assertThat(JvmPolicy.jitAndGcOptions(1_000, List.of(), new JvmPolicy.Machine(mode, 1L << 30)))
                     .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
         }
-        // ZGC does not even start with them unless shared memory has huge pages too: a chosen collector gets none.
+        // Measured with the policy's collectors only: a collector the user chooses, or turns off, gets none.
         assertThat(JvmPolicy.jitAndGcOptions(1_000, List.of("-XX:+UseZGC"), HUGE_PAGES_16G))
                 .containsExactly("-XX:TieredStopAtLevel=1");
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-XX:+UseG1GC"), HUGE_PAGES_16G))
                 .containsExactly("-XX:TieredStopAtLevel=1");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-XX:-UseParallelGC"), HUGE_PAGES_16G))
+                .containsExactly("-XX:TieredStopAtLevel=1");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000, List.of("-XX:-UseParallelGC"), HUGE_PAGES_16G))
+                .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:+UseTransparentHugePages");
+        // The user's own large pages, on or off, wherever they are set, stay the user's.
+        for (String paging : List.of("-XX:-UseTransparentHugePages", "-XX:+UseLargePages", "-XX:+UseHugeTLBFS",
+                "-XX:+UseSHM", "-XX:LargePageSizeInBytes=1g")) {
+            assertThat(JvmPolicy.jitAndGcOptions(1_000, JvmPolicy.userOptions(List.of(),
+                    Map.of("JAVA_TOOL_OPTIONS", paging)), HUGE_PAGES_16G))
+                    .as(paging).containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        }
+        // Options in a file could say anything about memory: none of the policy's memory options then.
+        for (String file : List.of("@/etc/streamguard/jvm.options", "-XX:VMOptionsFile=/etc/jvm.options",
+                "-XX:Flags=.hotspotrc")) {
+            assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of(file), HUGE_PAGES_16G))
+                    .as(file).containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
+        }
+    }
+
+    /** The JVM applies JAVA_TOOL_OPTIONS, then JDK_JAVA_OPTIONS, then its command line, then _JAVA_OPTIONS. */
+    @Test
+    void theUsersOptionsComeInTheOrderTheJvmAppliesThem() {
+        assertThat(JvmPolicy.userOptions(List.of("-Xmx1g", "-Dx=1"), Map.of("JAVA_TOOL_OPTIONS", " -Xmx4g  -Da=1 ",
+                "JDK_JAVA_OPTIONS", "-Xmx3g", "_JAVA_OPTIONS", "-Xmx512m", "OTHER", "-Xmx9g")))
+                .containsExactly("-Xmx4g", "-Da=1", "-Xmx3g", "-Xmx1g", "-Dx=1", "-Xmx512m");
+        assertThat(JvmPolicy.userOptions(List.of("-Xmx1g"), Map.of("JDK_JAVA_OPTIONS", " "))).containsExactly("-Xmx1g");
+        // So the heap the fork gets is the one the young generation is sized against.
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, JvmPolicy.userOptions(List.of("-Xmx1g"),
+                Map.of("JAVA_TOOL_OPTIONS", "-Xmx4g")), HUGE_PAGES_16G)).doesNotContain("-Xmn768m");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, JvmPolicy.userOptions(List.of("-Xmx4g"),
+                Map.of("_JAVA_OPTIONS", "-Xmx512m")), HUGE_PAGES_16G)).doesNotContain("-Xmn768m");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, JvmPolicy.userOptions(List.of("-Xmx4g"),
+                Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g")), PLAIN)).contains("-Xmn768m");
     }
 
     @Test
@@ -85,7 +119,8 @@ class JvmPolicyTest {
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-XX:MaxHeapSize=2g"), PLAIN)).contains("-Xmn768m");
         // Any other sizing is the user's: -Xmn768m would override a smaller -Xms or a percentage of memory.
         for (String sizing : List.of("-Xms512m", "-Xmn256m", "-XX:NewSize=64m", "-XX:MaxNewSize=1g", "-XX:NewRatio=3",
-                "-XX:MaxRAMPercentage=10", "-XX:InitialRAMPercentage=50", "-XX:InitialHeapSize=1g")) {
+                "-XX:MaxRAMPercentage=10", "-XX:InitialRAMPercentage=50", "-XX:InitialHeapSize=1g",
+                "-XX:ErgoHeapSizeLimit=512m", "-XX:+AggressiveHeap")) {
             assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-Xmx8g", sizing), HUGE_PAGES_16G))
                     .as(sizing).containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC",
                             "-XX:+UseTransparentHugePages");
@@ -99,6 +134,9 @@ class JvmPolicyTest {
         assertThat(JvmPolicy.maxHeapBytes(List.of("-Xmx3145728k"))).hasValue(3L << 30);
         assertThat(JvmPolicy.maxHeapBytes(List.of("-Xmx1073741824"))).hasValue(1L << 30);
         assertThat(JvmPolicy.maxHeapBytes(List.of("-XX:MaxHeapSize=1t", "-Dx=-Xmx1g"))).hasValue(1L << 40);
+        assertThat(JvmPolicy.maxHeapBytes(List.of("-Xmx0x100000000"))).hasValue(4L << 30);
+        assertThat(JvmPolicy.maxHeapBytes(List.of("-Xmx0x2G"))).hasValue(2L << 30);
+        assertThat(JvmPolicy.maxHeapBytes(List.of("-Xmx04g"))).hasValue(4L << 30);
         assertThat(JvmPolicy.maxHeapBytes(List.of("-Xms4g", "-Xss1m"))).isEmpty();
         for (String unusable : List.of("-Xmx", "-Xmxg", "-Xmx4q", "-Xmx-1g", "-Xmx99999999999t")) {
             assertThat(JvmPolicy.maxHeapBytes(List.of(unusable))).as(unusable).hasValue(0);
@@ -121,16 +159,33 @@ class JvmPolicyTest {
     @Test
     void thisMachinesOptionsStartTheJvmQuietly() throws IOException, InterruptedException {
         for (long events : List.of(1_000L, 1_000_000L, RunSpec.ALL_EVENTS)) {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString()));
-            command.addAll(JvmPolicy.jitAndGcOptions(events, List.of()));
-            command.add("-version");
-            Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(java.waitFor()).as(command + ": " + output).isZero();
-            assertThat(output).as(String.valueOf(command)).doesNotContainIgnoringCase("warning")
-                    .doesNotContainIgnoringCase("error");
+            assertStartsQuietly(JvmPolicy.jitAndGcOptions(events, List.of()));
         }
+    }
+
+    /** The young generation at the smallest heap it is given (a quarter of 8 GB), on any machine. */
+    @Test
+    void theYoungGenerationStartsTheJvmQuietlyAtTheSmallestHeapItIsGiven() throws IOException, InterruptedException {
+        List<String> options = new ArrayList<>(
+                JvmPolicy.jitAndGcOptions(1_000_000, List.of(), new JvmPolicy.Machine("", 8L << 30)));
+        assertThat(options).contains("-Xmn768m");
+        options.add("-XX:MaxRAM=8g"); // what the JVM takes for the machine's memory
+        assertStartsQuietly(options);
+    }
+
+    private static void assertStartsQuietly(List<String> options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(options);
+        command.add("-version");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // The JVM would echo these ("Picked up JAVA_TOOL_OPTIONS: ..."), and they are this test's environment.
+        builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
+        Process java = builder.start();
+        String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(java.waitFor()).as(command + ": " + output).isZero();
+        assertThat(output).as(String.valueOf(command)).doesNotContainIgnoringCase("warning")
+                .doesNotContainIgnoringCase("error");
     }
 
     @Test

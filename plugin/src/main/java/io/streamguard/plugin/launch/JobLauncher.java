@@ -54,7 +54,7 @@ public final class JobLauncher {
         Files.createDirectories(work);
         List<String> jvm = new ArrayList<>(SparkJvmOptions.moduleOptions(classpath));
         jvm.add("-Dlog4j2.configurationFile=" + writeJobLogConfig(work).toUri());
-        jvm.addAll(JvmPolicy.jitAndGcOptions(events, optionsOfTheUser(userJvmArgs, System.getenv())));
+        jvm.addAll(JvmPolicy.jitAndGcOptions(events, JvmPolicy.userOptions(userJvmArgs, System.getenv())));
         Optional<ClassDataArchive> classData = ClassDataArchive.forClasspath(classpath, userJvmArgs);
         if (classData.isPresent()) {
             jvm.addAll(classData.get().jvmOptions());
@@ -95,22 +95,6 @@ public final class JobLauncher {
                             + result.commandLine() + ")";
             throw new JobFailedException(result.exitCode(), message);
         }
-    }
-
-    /**
-     * The JVM options the user gives the fork: {@code jvmArgs}, and the options the JVM itself reads from the
-     * environment the fork inherits ({@code JAVA_TOOL_OPTIONS}, and {@code JDK_JAVA_OPTIONS} for the {@code java}
-     * launcher), so that a collector chosen there also replaces the fork's own.
-     */
-    static List<String> optionsOfTheUser(List<String> jvmArgs, Map<String, String> environment) {
-        List<String> options = new ArrayList<>(jvmArgs);
-        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
-            String value = environment.get(variable);
-            if (value != null && !value.isBlank()) {
-                options.addAll(List.of(value.trim().split("\\s+")));
-            }
-        }
-        return options;
     }
 
     /** A copy of the pipeline's log configuration in the work directory: a file URI every log4j2 reads. */
