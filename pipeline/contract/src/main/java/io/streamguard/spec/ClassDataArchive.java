@@ -83,12 +83,12 @@ public final class ClassDataArchive {
     /**
      * Like {@link #forClasspath(List)}, for a fork that also gets {@code userJvmOptions} and inherits this process's
      * environment: none when they choose class-data sharing themselves ({@code -Xshare:off} would make a dump fail
-     * the fork at its exit), and none when they, or the JVM's option variables ({@code JAVA_TOOL_OPTIONS}...), start a
-     * flight recording or an agent ({@link JvmPolicy#userOptions}). Measured on JDK 17.0.15: a JVM with {@code -XX:StartFlightRecording} dies of
-     * SIGSEGV ({@code KlassFactory::check_shared_class_file_load_hook}) on its first class from a dynamic archive,
-     * and a JVM with a native agent ({@code -agentlib:jdwp}, a debugger) cannot dump one ("CDS dumping does not
-     * support native JVMTI agent") and exits 1. Java agents install the same class-file load hook as a recording. A
-     * profiled or debugged run is slower by the archive's 4 s instead.
+     * the fork at its exit), and none when they, or the JVM's option variables ({@code JAVA_TOOL_OPTIONS}...,
+     * {@link JvmPolicy#userOptions}), start a flight recording or an agent. Measured on JDK 17.0.15: a JVM with
+     * {@code -XX:StartFlightRecording} dies of SIGSEGV ({@code KlassFactory::check_shared_class_file_load_hook}) on its
+     * first class from a dynamic archive, and a JVM with a native agent ({@code -agentlib:jdwp}, a debugger) cannot
+     * dump one ("CDS dumping does not support native JVMTI agent") and exits 1. Java agents install the same
+     * class-file load hook as a recording. A profiled or debugged run is slower by the archive's 4 s instead.
      */
     public static Optional<ClassDataArchive> forClasspath(List<Path> classpath, List<String> userJvmOptions) {
         return forClasspath(classpath, userJvmOptions, System.getenv());
