@@ -3,6 +3,7 @@ package io.streamguard.pipeline;
 import io.streamguard.pipeline.detect.IsolationForestDetector;
 import io.streamguard.pipeline.features.SliceAggregation;
 import io.streamguard.pipeline.features.UserFeatures;
+import io.streamguard.pipeline.output.LocalPartitionedParquet;
 import io.streamguard.pipeline.output.OutputCommitter;
 import io.streamguard.pipeline.output.QuarantineWriter;
 import io.streamguard.pipeline.output.ReportPage;
@@ -198,10 +199,15 @@ public final class StreamGuardPipeline {
                                          Stopwatch clock) throws IOException {
         ScoredUsers.Summary summary = scored.summary();
         if (config.groundTruth() != null) {
-            writeEvaluation(committer, scored.scores(), config, scored.result().threshold(), run.id());
+            writeEvaluation(committer, scored.result(), config, run.id());
         }
-        scored.scores().write().partitionBy(IsolationForestDetector.LABEL)
-                .parquet(committer.staged(TRAINING_DATA).toString());
+        if (scored.result().onDriver()) {
+            LocalPartitionedParquet.write(spark, scored.result().rows(), scored.scores().schema(),
+                    IsolationForestDetector.LABEL, committer.staged(TRAINING_DATA), run.id());
+        } else {
+            scored.scores().write().partitionBy(IsolationForestDetector.LABEL)
+                    .parquet(committer.staged(TRAINING_DATA).toString());
+        }
         long malformed = read.malformed();
         int files = (int) Math.max(1, Math.min(MAX_SHUFFLE_PARTITIONS, malformed / 1_000_000));
         QuarantineWriter.Written quarantined = QuarantineWriter.write(
@@ -253,18 +259,20 @@ public final class StreamGuardPipeline {
         return report;
     }
 
-    /** Scores every user against the planted ones; users are few (one row each), so they are collected. */
-    private static void writeEvaluation(OutputCommitter committer, Dataset<Row> scored, JobConfig config,
-                                        double threshold, String runId) throws IOException {
+    /** Scores every user against the planted ones, from the scored rows the summary read too. */
+    private static void writeEvaluation(OutputCommitter committer, IsolationForestDetector.Result scored,
+                                        JobConfig config, String runId) throws IOException {
         GroundTruth truth = GroundTruth.read(java.nio.file.Path.of(config.groundTruth()));
+        int user = scored.scored().schema().fieldIndex("user");
+        int score = scored.scored().schema().fieldIndex(IsolationForestDetector.SCORE);
         List<String> users = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
-        for (Row r : scored.select("user", IsolationForestDetector.SCORE).collectAsList()) {
-            users.add(r.getString(0));
-            scores.add(r.getDouble(1));
+        for (Row r : scored.rows()) {
+            users.add(r.getString(user));
+            scores.add(r.getDouble(score));
         }
         Evaluation evaluation = Evaluations.ofGroundTruth(users,
-                scores.stream().mapToDouble(Double::doubleValue).toArray(), truth, threshold, 0, // k = planted users
+                scores.stream().mapToDouble(Double::doubleValue).toArray(), truth, scored.threshold(), 0, // k = planted
                 java.util.Map.of("num_trees", config.numTrees(), "max_samples", config.maxSamples(),
                         "contamination", config.contamination(), "seed", config.seed()));
         try (OutputStream out = committer.fileSystem().create(committer.staged(Evaluation.FILE), true)) {

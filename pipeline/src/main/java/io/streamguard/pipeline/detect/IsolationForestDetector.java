@@ -61,8 +61,10 @@ public final class IsolationForestDetector {
      *     {@code scored} one partition at a time
      * @param threshold the score above which a row is anomalous
      * @param samplesPerTree rows drawn for each tree
+     * @param onDriver true when the driver fitted the forest: {@code rows} is then a list in the driver's memory
      */
-    public record Result(Dataset<Row> scored, Iterable<Row> rows, double threshold, int samplesPerTree) {
+    public record Result(Dataset<Row> scored, Iterable<Row> rows, double threshold, int samplesPerTree,
+                         boolean onDriver) {
     }
 
     private IsolationForestDetector() {
@@ -126,7 +128,7 @@ public final class IsolationForestDetector {
     static Result fitAndScoreOnSpark(Dataset<Row> rows, List<String> featureColumns, Params params, long rowCount) {
         Fitted fitted = fit(rows, featureColumns, params, rowCount);
         Dataset<Row> scored = fitted.score(rows).persist(StorageLevel.MEMORY_AND_DISK());
-        return new Result(scored, scored::toLocalIterator, fitted.threshold(), fitted.samplesPerTree());
+        return new Result(scored, scored::toLocalIterator, fitted.threshold(), fitted.samplesPerTree(), false);
     }
 
     /**
@@ -171,7 +173,7 @@ public final class IsolationForestDetector {
         StructType scoredSchema = schema.add(SCORE, DataTypes.DoubleType, false)
                 .add(LABEL, DataTypes.IntegerType, false);
         return new Result(spark.createDataFrame(scored, scoredSchema), List.copyOf(scored),
-                fitted.threshold(), fitted.samplesPerTree());
+                fitted.threshold(), fitted.samplesPerTree(), true);
     }
 
     /** Fits the scaler and the forest on {@code rows}; the threshold comes from their training scores. */

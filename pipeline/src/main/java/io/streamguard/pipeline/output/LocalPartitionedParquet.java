@@ -1,0 +1,133 @@
+package io.streamguard.pipeline.output;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.TaskAttemptContext;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.datasources.OutputWriter;
+import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetOptions;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetUtils;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Function1;
+
+/**
+ * Writes rows held on the driver as {@code df.write().partitionBy(column).parquet(dir)} would, without a Spark job:
+ * one directory {@code column=value} per value present, one file in each, Spark's Parquet writer (its
+ * {@code WriteSupport}, schema conversion, codec and the Spark schema in the footer, all from the session's
+ * configuration), and {@code _SUCCESS}.
+ *
+ * <p>Why: up to 100,000 users the scores are already on the driver, and handing them back to Spark to write cost a
+ * 1,000-event run its only SQL query (about 0.35 s of planning and code generation in a cold JVM) and a job whose two
+ * tasks waited on each other's class initialization of the Parquet writer.
+ *
+ * <p>The partition column must be an integer column without nulls (a label); rows keep their order within a value.
+ */
+public final class LocalPartitionedParquet {
+
+    /** Spark's name for the first file a task writes: {@code part-<task>-<job uuid>.c<file>}. */
+    private static final String FILE_NAME = "part-00000-%s.c000";
+
+    private LocalPartitionedParquet() {
+    }
+
+    /**
+     * @param schema the rows' schema, {@code partitionColumn} included
+     * @param dir the directory to create; it must not exist
+     * @param writeId a unique id for the file names (Spark puts its write job's UUID there)
+     * @return the files written
+     */
+    public static List<Path> write(SparkSession spark, Iterable<Row> rows, StructType schema, String partitionColumn,
+                                   Path dir, String writeId) throws IOException {
+        int partitionIndex = schema.fieldIndex(partitionColumn);
+        if (!schema.fields()[partitionIndex].dataType().equals(DataTypes.IntegerType)) {
+            throw new IllegalArgumentException("Partition column '" + partitionColumn + "' must be an integer column, "
+                    + "not " + schema.fields()[partitionIndex].dataType().simpleString());
+        }
+        List<StructField> dataFields = new ArrayList<>(List.of(schema.fields()));
+        dataFields.remove(partitionIndex);
+        StructType dataSchema = new StructType(dataFields.toArray(StructField[]::new));
+
+        Configuration conf = spark.sessionState().newHadoopConf();
+        FileSystem fs = dir.getFileSystem(conf);
+        if (fs.exists(dir)) {
+            throw new IOException(dir + " already exists");
+        }
+        Job job = Job.getInstance(conf);
+        SQLConf sqlConf = spark.sessionState().conf();
+        OutputWriterFactory factory = ParquetUtils.prepareWrite(sqlConf, job, dataSchema,
+                new ParquetOptions(scala.collection.immutable.Map$.MODULE$.empty(), sqlConf));
+        TaskAttemptContext task = new TaskAttemptContextImpl(job.getConfiguration(),
+                new TaskAttemptID("streamguard", 0, TaskType.MAP, 0, 0));
+        String fileName = String.format(FILE_NAME, writeId) + factory.getFileExtension(task);
+        Function1<Object, Object> toCatalyst = CatalystTypeConverters.createToCatalystConverter(dataSchema);
+
+        Map<Integer, OutputWriter> writers = new TreeMap<>();
+        List<Path> files = new ArrayList<>();
+        boolean written = false;
+        try {
+            Object[] values = new Object[dataFields.size()];
+            for (Row row : rows) {
+                if (row.isNullAt(partitionIndex)) {
+                    throw new IllegalArgumentException("Partition column '" + partitionColumn + "' is null in row "
+                            + row);
+                }
+                int value = row.getInt(partitionIndex);
+                OutputWriter writer = writers.get(value);
+                if (writer == null) {
+                    Path file = new Path(new Path(dir, partitionColumn + "=" + value), fileName);
+                    writer = factory.newInstance(file.toString(), dataSchema, task);
+                    writers.put(value, writer);
+                    files.add(file);
+                }
+                for (int i = 0, j = 0; i < row.size(); i++) {
+                    if (i != partitionIndex) {
+                        values[j++] = row.get(i);
+                    }
+                }
+                writer.write((InternalRow) toCatalyst.apply(RowFactory.create(values)));
+            }
+            written = true;
+        } finally {
+            IOException closing = close(writers.values());
+            if (written && closing != null) {
+                throw closing;
+            }
+        }
+        fs.create(new Path(dir, "_SUCCESS"), false).close();
+        return files;
+    }
+
+    /** Closes every writer (a Parquet file is only complete once its footer is written), keeping the first error. */
+    private static IOException close(Iterable<OutputWriter> writers) {
+        IOException first = null;
+        for (OutputWriter writer : writers) {
+            try {
+                writer.close();
+            } catch (Exception e) { // Scala declares nothing: Parquet's IOException arrives undeclared
+                if (first == null) {
+                    first = new IOException("Could not finish the Parquet file " + writer.path() + ": "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        return first;
+    }
+}

@@ -1,0 +1,127 @@
+package io.streamguard.pipeline.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamguard.pipeline.SparkTestSession;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalPartitionedParquetTest {
+
+    private static final StructType SCHEMA = new StructType()
+            .add("user", DataTypes.StringType, false)
+            .add("events", DataTypes.DoubleType, false)
+            .add("anomaly_score", DataTypes.DoubleType, false)
+            .add("is_anomaly", DataTypes.IntegerType, false);
+
+    private static final List<Row> ROWS = List.of(
+            RowFactory.create("alice", 12.0, 0.41, 0),
+            RowFactory.create("bob", 3.5, 0.72, 1),
+            RowFactory.create("carol, \"the\" admin", 0.0, 0.39, 0), // CSV and JSON specials stay data
+            RowFactory.create("dave", Double.MAX_VALUE, 0.44, 0),
+            RowFactory.create("\u00e9ve", -1.0e-300, 0.81, 1));
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void writesWhatSparksPartitionedWriteWritesInTheSameLayout() throws IOException {
+        SparkSession spark = SparkTestSession.get();
+        Path local = tmp.resolve("local");
+        Path viaSpark = tmp.resolve("spark");
+        List<org.apache.hadoop.fs.Path> files = LocalPartitionedParquet.write(spark, ROWS, SCHEMA, "is_anomaly",
+                new org.apache.hadoop.fs.Path(local.toUri()), "0f0e0d0c-0000-4000-8000-000000000001");
+        spark.createDataFrame(ROWS, SCHEMA).coalesce(1).write().partitionBy("is_anomaly")
+                .parquet(viaSpark.toString());
+
+        assertThat(layout(local)).containsExactly("_SUCCESS",
+                "is_anomaly=0/part-00000-0f0e0d0c-0000-4000-8000-000000000001.c000.snappy.parquet",
+                "is_anomaly=1/part-00000-0f0e0d0c-0000-4000-8000-000000000001.c000.snappy.parquet");
+        assertThat(files).extracting(f -> local.relativize(Path.of(f.toUri())).toString())
+                .containsExactly(layout(local).subList(1, 3).toArray(String[]::new));
+        assertThat(layout(viaSpark)).extracting(f -> f.replaceAll("part-00000-[0-9a-f-]+", "part-00000-ID"))
+                .containsExactly("_SUCCESS", "is_anomaly=0/part-00000-ID.c000.snappy.parquet",
+                        "is_anomaly=1/part-00000-ID.c000.snappy.parquet");
+
+        // The same footer: Parquet schema, codec, and Spark's own metadata (its schema, its version).
+        for (String label : List.of("is_anomaly=0", "is_anomaly=1")) {
+            ParquetMetadata ours = footer(parquetIn(local.resolve(label)));
+            ParquetMetadata sparks = footer(parquetIn(viaSpark.resolve(label)));
+            assertThat(ours.getFileMetaData().getSchema()).isEqualTo(sparks.getFileMetaData().getSchema());
+            assertThat(ours.getFileMetaData().getKeyValueMetaData())
+                    .isEqualTo(sparks.getFileMetaData().getKeyValueMetaData())
+                    .containsKey("org.apache.spark.sql.parquet.row.metadata");
+            assertThat(ours.getBlocks().get(0).getColumns()).extracting(c -> c.getCodec().name())
+                    .containsOnly("SNAPPY");
+        }
+        // Read back by Spark: the same schema (the label discovered from the directories) and the same rows.
+        assertThat(spark.read().parquet(local.toString()).schema())
+                .isEqualTo(spark.read().parquet(viaSpark.toString()).schema());
+        assertThat(spark.read().parquet(local.toString()).orderBy("user").collectAsList())
+                .isEqualTo(spark.read().parquet(viaSpark.toString()).orderBy("user").collectAsList())
+                .hasSize(ROWS.size())
+                .contains(RowFactory.create("carol, \"the\" admin", 0.0, 0.39, 0));
+    }
+
+    @Test
+    void writesADirectoryOnlyForTheValuesPresentKeepingTheRowsOrder() throws IOException {
+        SparkSession spark = SparkTestSession.get();
+        Path local = tmp.resolve("local");
+        List<Row> normal = ROWS.stream().filter(r -> r.getInt(3) == 0).toList();
+        LocalPartitionedParquet.write(spark, normal, SCHEMA, "is_anomaly",
+                new org.apache.hadoop.fs.Path(local.toUri()), "id");
+
+        assertThat(layout(local)).containsExactly("_SUCCESS", "is_anomaly=0/part-00000-id.c000.snappy.parquet");
+        assertThat(spark.read().parquet(local.toString()).collectAsList()).containsExactlyElementsOf(normal);
+    }
+
+    @Test
+    void refusesAnExistingDirectoryAndANonIntegerPartitionColumn() throws IOException {
+        SparkSession spark = SparkTestSession.get();
+        Path existing = Files.createDirectories(tmp.resolve("existing"));
+        assertThatThrownBy(() -> LocalPartitionedParquet.write(spark, ROWS, SCHEMA, "is_anomaly",
+                new org.apache.hadoop.fs.Path(existing.toUri()), "id"))
+                .isInstanceOf(IOException.class).hasMessageContaining("already exists");
+        assertThatThrownBy(() -> LocalPartitionedParquet.write(spark, ROWS, SCHEMA, "events",
+                new org.apache.hadoop.fs.Path(tmp.resolve("other").toUri()), "id"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Partition column 'events' must be an integer column, not double");
+        assertThat(tmp.resolve("other")).doesNotExist();
+    }
+
+    /** Files under {@code dir}, relative, sorted; Hadoop's checksum files left out. */
+    private static List<String> layout(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString())
+                    .filter(p -> !p.endsWith(".crc")).sorted().toList();
+        }
+    }
+
+    private static Path parquetIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+    }
+
+    private static ParquetMetadata footer(Path file) throws IOException {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+            return reader.getFooter();
+        }
+    }
+}
