@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
@@ -42,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * and report together. Spark actions are few and deliberate: one to read and count by reject reason (it also folds
  * each user's events, {@link SliceAggregation}), one for the common processes and domains, one to count users, one to
  * collect them for the forest (up to 100,000 users; above, the forest's own jobs and one per partition to stream the
- * scores), and the writes. Up to 100,000 users the writes are the only Spark SQL queries of a run: in a cold JVM each
- * kind of query costs its planning and code generation. Everything the report says of the scored users is summed up
- * on the driver ({@link ScoredUsers}).
+ * scores), and the writes. Up to 100,000 users the driver writes the training data itself
+ * ({@link LocalPartitionedParquet}), and a run without malformed records runs no Spark SQL query at all: in a cold JVM
+ * each kind of query, even a DataFrame's analysis, costs its planning and code generation. Everything the report says
+ * of the scored users is summed up on the driver ({@link ScoredUsers}).
  */
 public final class StreamGuardPipeline {
 
@@ -107,9 +107,6 @@ public final class StreamGuardPipeline {
 
     /** The forest's scores and what the report says of them (counts, histogram, the top with reasons). */
     private record Scored(IsolationForestDetector.Result result, ScoredUsers.Summary summary, long ms) {
-        Dataset<Row> scores() {
-            return result.scored();
-        }
     }
 
     /** Reasons given for each of the top users: its most deviating features. */
@@ -185,7 +182,7 @@ public final class StreamGuardPipeline {
                 config.numTrees(), config.maxSamples(), config.contamination(), config.seed());
         IsolationForestDetector.Result result = IsolationForestDetector.fitAndScore(spark, featured.rows(),
                 UserFeatures.SCHEMA, UserFeatures.FEATURE_COLUMNS, params, featured.users());
-        ScoredUsers.Summary summary = ScoredUsers.summarize(result.rows().iterator(), result.scored().schema(),
+        ScoredUsers.Summary summary = ScoredUsers.summarize(result.rows().iterator(), result.schema(),
                 featured.users(), UserFeatures.FEATURE_COLUMNS, config.reportTopN(), REASONS_PER_USER);
         return new Scored(result, summary, clock.lap());
     }
@@ -202,17 +199,17 @@ public final class StreamGuardPipeline {
             writeEvaluation(committer, scored.result(), config, run.id());
         }
         if (scored.result().onDriver()) {
-            LocalPartitionedParquet.write(spark, scored.result().rows(), scored.scores().schema(),
+            LocalPartitionedParquet.write(spark, scored.result().rows(), scored.result().schema(),
                     IsolationForestDetector.LABEL, committer.staged(TRAINING_DATA), run.id());
         } else {
-            scored.scores().write().partitionBy(IsolationForestDetector.LABEL)
+            scored.result().scored().write().partitionBy(IsolationForestDetector.LABEL)
                     .parquet(committer.staged(TRAINING_DATA).toString());
         }
         long malformed = read.malformed();
         int files = (int) Math.max(1, Math.min(MAX_SHUFFLE_PARTITIONS, malformed / 1_000_000));
         QuarantineWriter.Written quarantined = QuarantineWriter.write(
-                EventParser.rejected(spark.createDataFrame(read.slice().rejected(), EventParser.SCHEMA)), malformed,
-                committer.fileSystem(), committer.staged(QUARANTINE), config.maxQuarantineBytes(), files);
+                () -> EventParser.rejected(spark.createDataFrame(read.slice().rejected(), EventParser.SCHEMA)),
+                malformed, committer.fileSystem(), committer.staged(QUARANTINE), config.maxQuarantineBytes(), files);
         if (quarantined.truncated()) {
             LOG.warn("Quarantined {} of {} malformed records ({} bytes): the cap of {} bytes "
                     + "(streamguard.maxQuarantineBytes / --max-quarantine-bytes) left the others out; the counts by "
@@ -253,7 +250,7 @@ public final class StreamGuardPipeline {
         committer.commit(List.of(TRAINING_DATA, QUARANTINE, GroundTruth.FILE, Evaluation.FILE,
                 CommitFiles.REPORT_PAGE), ReportJson.REPORT_FILE);
         featured.rows().unpersist();
-        scored.scores().unpersist();
+        scored.result().unpersist();
         LOG.info("Committed {} users ({} anomalous) to {}", summary.users(), summary.anomalous(),
                 committer.output());
         return report;
@@ -263,8 +260,8 @@ public final class StreamGuardPipeline {
     private static void writeEvaluation(OutputCommitter committer, IsolationForestDetector.Result scored,
                                         JobConfig config, String runId) throws IOException {
         GroundTruth truth = GroundTruth.read(java.nio.file.Path.of(config.groundTruth()));
-        int user = scored.scored().schema().fieldIndex("user");
-        int score = scored.scored().schema().fieldIndex(IsolationForestDetector.SCORE);
+        int user = scored.schema().fieldIndex("user");
+        int score = scored.schema().fieldIndex(IsolationForestDetector.SCORE);
         List<String> users = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
         for (Row r : scored.rows()) {

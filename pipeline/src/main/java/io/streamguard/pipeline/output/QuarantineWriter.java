@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.to_json;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -61,13 +62,14 @@ public final class QuarantineWriter {
 
     /**
      * @param rejected rejected records as {@code EventParser.rejected} returns them (with {@code partition},
-     *     {@code offset} and {@code reason})
+     *     {@code offset} and {@code reason}); only made when some are to be written (making a DataFrame costs its
+     *     analysis, about 0.1 s in a cold JVM)
      * @param rejectedCount how many rows {@code rejected} holds (already counted by the caller)
      * @param maxBytes cap on the bytes written, or {@link #UNLIMITED}; 0 writes no payload at all
      * @param files files to write at most
      */
-    public static Written write(Dataset<Row> rejected, long rejectedCount, FileSystem fs, Path dir, long maxBytes,
-                                int files) throws IOException {
+    public static Written write(Supplier<Dataset<Row>> rejected, long rejectedCount, FileSystem fs, Path dir,
+                                long maxBytes, int files) throws IOException {
         if (!fs.mkdirs(dir, OWNER_ONLY_DIR)) {
             throw new IOException("Could not create " + dir);
         }
@@ -75,10 +77,11 @@ public final class QuarantineWriter {
         if (rejectedCount == 0 || maxBytes == 0) {
             return new Written(0, 0, rejectedCount > 0);
         }
-        Column[] columns = Arrays.stream(rejected.columns()).map(org.apache.spark.sql.functions::col)
+        Dataset<Row> payloads = rejected.get();
+        Column[] columns = Arrays.stream(payloads.columns()).map(org.apache.spark.sql.functions::col)
                 .toArray(Column[]::new);
         // The JSON writer and to_json share Spark's generator and options: this is the line as written.
-        Dataset<Row> sized = rejected.withColumn(LINE_BYTES,
+        Dataset<Row> sized = payloads.withColumn(LINE_BYTES,
                 length(encode(to_json(struct(columns)), "UTF-8")).cast("long").plus(1));
         Dataset<Row> kept = sized;
         if (maxBytes != UNLIMITED) {

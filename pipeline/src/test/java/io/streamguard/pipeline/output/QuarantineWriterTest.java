@@ -52,7 +52,7 @@ class QuarantineWriterTest {
     @Test
     void withoutACapEveryRejectedRecordIsWrittenAndTheBytesAreTheFilesSizes() throws IOException {
         Path dir = tmp.resolve("quarantine");
-        QuarantineWriter.Written written = QuarantineWriter.write(rejected, rejectedCount, fs,
+        QuarantineWriter.Written written = QuarantineWriter.write(() -> rejected, rejectedCount, fs,
                 new org.apache.hadoop.fs.Path(dir.toUri()), QuarantineWriter.UNLIMITED, 1);
 
         assertThat(rejectedCount).isEqualTo(50);
@@ -64,7 +64,7 @@ class QuarantineWriterTest {
     void aCapCutsWholeLinesAndKeepsExamplesOfEveryReason() throws IOException {
         Path dir = tmp.resolve("quarantine");
         long cap = 2_000;
-        QuarantineWriter.Written written = QuarantineWriter.write(rejected, rejectedCount, fs,
+        QuarantineWriter.Written written = QuarantineWriter.write(() -> rejected, rejectedCount, fs,
                 new org.apache.hadoop.fs.Path(dir.toUri()), cap, 1);
 
         assertThat(written.truncated()).isTrue();
@@ -82,7 +82,7 @@ class QuarantineWriterTest {
     @Test
     void aCapOfZeroWritesNoPayloadButTheDirectory() throws IOException {
         Path dir = tmp.resolve("quarantine");
-        QuarantineWriter.Written written = QuarantineWriter.write(rejected, rejectedCount, fs,
+        QuarantineWriter.Written written = QuarantineWriter.write(() -> rejected, rejectedCount, fs,
                 new org.apache.hadoop.fs.Path(dir.toUri()), 0, 1);
 
         assertThat(written).isEqualTo(new QuarantineWriter.Written(0, 0, true));
@@ -91,9 +91,21 @@ class QuarantineWriterTest {
     }
 
     @Test
+    void withNothingRejectedNoDataFrameIsMadeAndTheDirectoryIsOwnerOnly() throws IOException {
+        Path dir = tmp.resolve("quarantine");
+        QuarantineWriter.Written written = QuarantineWriter.write(() -> {
+            throw new AssertionError("a DataFrame of no records was made");
+        }, 0, fs, new org.apache.hadoop.fs.Path(dir.toUri()), QuarantineWriter.UNLIMITED, 1);
+
+        assertThat(written).isEqualTo(new QuarantineWriter.Written(0, 0, false));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        assertThat(lines(dir)).isEmpty();
+    }
+
+    @Test
     void payloadsAreReadableByTheOwnerOnly() throws IOException {
         Path dir = tmp.resolve("quarantine");
-        QuarantineWriter.write(rejected, rejectedCount, fs, new org.apache.hadoop.fs.Path(dir.toUri()),
+        QuarantineWriter.write(() -> rejected, rejectedCount, fs, new org.apache.hadoop.fs.Path(dir.toUri()),
                 QuarantineWriter.UNLIMITED, 2);
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
