@@ -91,6 +91,24 @@ class LocalPartitionedParquetTest {
     }
 
     @Test
+    void takesTheCodecFromTheSessionAsSparksWriteDoes() throws IOException {
+        SparkSession spark = SparkTestSession.get();
+        Path local = tmp.resolve("local");
+        spark.conf().set("spark.sql.parquet.compression.codec", "gzip");
+        try {
+            LocalPartitionedParquet.write(spark, ROWS, SCHEMA, "is_anomaly",
+                    new org.apache.hadoop.fs.Path(local.toUri()), "id");
+        } finally {
+            spark.conf().unset("spark.sql.parquet.compression.codec");
+        }
+
+        assertThat(layout(local)).containsExactly("_SUCCESS", "is_anomaly=0/part-00000-id.c000.gz.parquet",
+                "is_anomaly=1/part-00000-id.c000.gz.parquet");
+        ParquetMetadata footer = footer(local.resolve("is_anomaly=1/part-00000-id.c000.gz.parquet"));
+        assertThat(footer.getBlocks().get(0).getColumns()).extracting(c -> c.getCodec().name()).containsOnly("GZIP");
+    }
+
+    @Test
     void refusesAnExistingDirectoryAndANonIntegerPartitionColumn() throws IOException {
         SparkSession spark = SparkTestSession.get();
         Path existing = Files.createDirectories(tmp.resolve("existing"));
