@@ -20,7 +20,9 @@ import org.apache.spark.sql.SparkSession;
  * allocation, and 2 of its 6 young pauses (440 ms) copied them. With 1 MB pages (Spark's own size for small heaps)
  * those pauses are gone; {@code timings_ms} of interleaved runs, write stage: 1,000 events 1.20-1.55 s vs 1.43-1.77 s,
  * 100,000 events 1.15-1.19 s vs 1.53-1.73 s; 1M events, whose sort is as small, unchanged. A larger sort takes more
- * pages, as it would on a small heap.
+ * pages, as it would on a small heap. (Since then the driver writes the training data of up to 100,000 users itself,
+ * {@code LocalPartitionedParquet}: the pages now matter to larger runs' write, the quarantine's sort and Spark's own
+ * shuffle sorters; not measured again.)
  */
 public final class LocalSpark {
 

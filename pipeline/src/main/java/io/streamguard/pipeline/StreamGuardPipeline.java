@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
@@ -198,7 +199,7 @@ public final class StreamGuardPipeline {
         if (config.groundTruth() != null) {
             writeEvaluation(committer, scored.result(), config, run.id());
         }
-        if (scored.result().onDriver()) {
+        if (driverWritesTrainingData(spark, scored.result())) {
             LocalPartitionedParquet.write(spark, scored.result().rows(), scored.result().schema(),
                     IsolationForestDetector.LABEL, committer.staged(TRAINING_DATA), run.id());
         } else {
@@ -256,7 +257,23 @@ public final class StreamGuardPipeline {
         return report;
     }
 
-    /** Scores every user against the planted ones, from the scored rows the summary read too. */
+    /**
+     * The driver writes the scored users when it holds them (the driver's fit), unless the session asks for what only
+     * Spark's write does (then it says so, once).
+     */
+    private static boolean driverWritesTrainingData(SparkSession spark, IsolationForestDetector.Result scored) {
+        if (!scored.onDriver()) {
+            return false;
+        }
+        Optional<String> unsupported = LocalPartitionedParquet.unsupported(spark);
+        unsupported.ifPresent(why -> LOG.info("Spark writes the training data, not the driver: {}", why));
+        return unsupported.isEmpty();
+    }
+
+    /**
+     * Scores every user against the planted ones: from the driver's memory after the driver's fit, else collected
+     * in one job (users and scores only; streaming the scored rows would run a job per partition).
+     */
     private static void writeEvaluation(OutputCommitter committer, IsolationForestDetector.Result scored,
                                         JobConfig config, String runId) throws IOException {
         GroundTruth truth = GroundTruth.read(java.nio.file.Path.of(config.groundTruth()));
@@ -264,9 +281,16 @@ public final class StreamGuardPipeline {
         int score = scored.schema().fieldIndex(IsolationForestDetector.SCORE);
         List<String> users = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
-        for (Row r : scored.rows()) {
-            users.add(r.getString(user));
-            scores.add(r.getDouble(score));
+        if (scored.onDriver()) {
+            for (Row r : scored.rows()) {
+                users.add(r.getString(user));
+                scores.add(r.getDouble(score));
+            }
+        } else {
+            for (Row r : scored.scored().select("user", IsolationForestDetector.SCORE).collectAsList()) {
+                users.add(r.getString(0));
+                scores.add(r.getDouble(1));
+            }
         }
         Evaluation evaluation = Evaluations.ofGroundTruth(users,
                 scores.stream().mapToDouble(Double::doubleValue).toArray(), truth, scored.threshold(), 0, // k = planted

@@ -7,7 +7,10 @@ import io.streamguard.pipeline.SparkTestSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -106,6 +109,83 @@ class LocalPartitionedParquetTest {
                 "is_anomaly=1/part-00000-id.c000.gz.parquet");
         ParquetMetadata footer = footer(local.resolve("is_anomaly=1/part-00000-id.c000.gz.parquet"));
         assertThat(footer.getBlocks().get(0).getColumns()).extracting(c -> c.getCodec().name()).containsOnly("GZIP");
+    }
+
+    @Test
+    void leavesToSparkWhatOnlySparksWriteDoes() {
+        SparkSession spark = SparkTestSession.get();
+        assertThat(LocalPartitionedParquet.unsupported(spark)).isEmpty();
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("spark.sql.files.maxRecordsPerFile", "2");
+        settings.put("spark.sql.sources.commitProtocolClass", "com.example.CommitProtocol");
+        settings.put("spark.sql.parquet.output.committer.class", "com.example.ParquetCommitter");
+        settings.put("spark.sql.sources.outputCommitterClass", "com.example.Committer");
+        settings.put("parquet.summary.metadata.level", "ALL");
+        settings.put("parquet.enable.summary-metadata", "true");
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            spark.conf().set(setting.getKey(), setting.getValue());
+            try {
+                assertThat(LocalPartitionedParquet.unsupported(spark)).as(setting.getKey())
+                        .hasValueSatisfying(why -> assertThat(why).contains(setting.getKey()));
+                assertThatThrownBy(() -> LocalPartitionedParquet.write(spark, ROWS, SCHEMA, "is_anomaly",
+                        new org.apache.hadoop.fs.Path(tmp.resolve("refused").toUri()), "id"))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining(setting.getKey());
+            } finally {
+                spark.conf().unset(setting.getKey());
+            }
+        }
+        spark.conf().set("parquet.summary.metadata.level", "NONE");
+        try {
+            assertThat(LocalPartitionedParquet.unsupported(spark)).isEmpty();
+        } finally {
+            spark.conf().unset("parquet.summary.metadata.level");
+        }
+        assertThat(tmp.resolve("refused")).doesNotExist();
+    }
+
+    @Test
+    void writesNoSuccessMarkerWhenTheSessionTurnsItOff() throws IOException {
+        SparkSession spark = SparkTestSession.get();
+        Path local = tmp.resolve("local");
+        spark.conf().set("mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
+        try {
+            LocalPartitionedParquet.write(spark, ROWS, SCHEMA, "is_anomaly",
+                    new org.apache.hadoop.fs.Path(local.toUri()), "id");
+        } finally {
+            spark.conf().unset("mapreduce.fileoutputcommitter.marksuccessfuljobs");
+        }
+        assertThat(layout(local)).containsExactly("is_anomaly=0/part-00000-id.c000.snappy.parquet",
+                "is_anomaly=1/part-00000-id.c000.snappy.parquet");
+    }
+
+    /** Spark's writer reads its rebase modes from the thread's active session: it must be the given one. */
+    @Test
+    void takesTheSessionsSettingsOnAThreadWithoutAnActiveSession() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Path local = tmp.resolve("local");
+        spark.conf().set("spark.sql.parquet.datetimeRebaseModeInWrite", "LEGACY");
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        try {
+            Thread writer = new Thread(() -> {
+                SparkSession.clearActiveSession();
+                try {
+                    LocalPartitionedParquet.write(spark, ROWS, SCHEMA, "is_anomaly",
+                            new org.apache.hadoop.fs.Path(local.toUri()), "id");
+                    if (SparkSession.getActiveSession().isDefined()) {
+                        failed.set(new AssertionError("the write left an active session on its thread"));
+                    }
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            });
+            writer.start();
+            writer.join();
+        } finally {
+            spark.conf().unset("spark.sql.parquet.datetimeRebaseModeInWrite");
+        }
+        assertThat(failed.get()).isNull();
+        assertThat(footer(local.resolve("is_anomaly=0/part-00000-id.c000.snappy.parquet")).getFileMetaData()
+                .getKeyValueMetaData()).containsKey("org.apache.spark.legacyDateTime");
     }
 
     @Test
