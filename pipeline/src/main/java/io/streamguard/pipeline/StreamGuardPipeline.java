@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * each user's events, {@link SliceAggregation}), one for the common processes and domains, one to count users, one to
  * collect them for the forest (up to 100,000 users; above, the forest's own jobs and one per partition to stream the
  * scores), and the writes. Up to 100,000 users the driver writes the training data itself
- * ({@link LocalPartitionedParquet}), and a run without malformed records runs no Spark SQL query at all: in a cold JVM
- * each kind of query, even a DataFrame's analysis, costs its planning and code generation. Everything the report says
- * of the scored users is summed up on the driver ({@link ScoredUsers}).
+ * ({@link LocalPartitionedParquet}, unless the session asks for what only Spark's write does), and a run without
+ * malformed records then runs no Spark SQL query at all: in a cold JVM each kind of query, even a DataFrame's
+ * analysis, costs its planning and code generation. Everything the report says of the scored users is summed up on
+ * the driver ({@link ScoredUsers}).
  */
 public final class StreamGuardPipeline {
 

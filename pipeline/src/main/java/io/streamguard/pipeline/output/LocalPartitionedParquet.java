@@ -16,6 +16,7 @@ import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.parquet.hadoop.ParquetOutputCommitter;
 import org.apache.parquet.hadoop.ParquetOutputFormat;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -26,6 +27,7 @@ import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetOptions;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetUtils;
 import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.internal.StaticSQLConf;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -61,12 +63,16 @@ public final class LocalPartitionedParquet {
 
     /**
      * What the session asks of a Spark write that this one would not do, or empty: files cut at
-     * {@code spark.sql.files.maxRecordsPerFile}, another commit protocol or committer (the S3A committers, say), or
-     * Parquet's summary files, which the committer writes.
+     * {@code spark.sql.files.maxRecordsPerFile}, another commit protocol or committer (the S3A committers, say),
+     * Parquet's summary files, which the committer writes, or listeners that would be told of Spark's write (this one
+     * posts no events).
      */
     public static Optional<String> unsupported(SparkSession spark) {
-        SQLConf sql = spark.sessionState().conf();
-        Configuration conf = spark.sessionState().newHadoopConf();
+        return unsupported(spark.sessionState().conf(), spark.sessionState().newHadoopConf(),
+                spark.sparkContext().getConf());
+    }
+
+    static Optional<String> unsupported(SQLConf sql, Configuration conf, SparkConf sparkConf) {
         if (sql.maxRecordsPerFile() > 0) {
             return Optional.of("spark.sql.files.maxRecordsPerFile is " + sql.maxRecordsPerFile());
         }
@@ -77,9 +83,12 @@ public final class LocalPartitionedParquet {
         if (committer != null && !committer.equals(ParquetOutputCommitter.class.getName())) {
             return Optional.of(SQLConf.PARQUET_OUTPUT_COMMITTER_CLASS().key() + " is " + committer);
         }
-        String outputCommitter = conf.get(SQLConf.OUTPUT_COMMITTER_CLASS().key());
-        if (outputCommitter != null) {
-            return Optional.of(SQLConf.OUTPUT_COMMITTER_CLASS().key() + " is " + outputCommitter);
+        // spark.sql.sources.outputCommitterClass is not checked: Spark's Parquet write sets it to the committer above.
+        for (String listeners : List.of(StaticSQLConf.QUERY_EXECUTION_LISTENERS().key(), "spark.extraListeners")) {
+            String value = sparkConf.get(listeners, "").trim();
+            if (!value.isEmpty()) { // lineage tools (OpenLineage, Spline) see Spark's writes, not the driver's
+                return Optional.of(listeners + " is " + value);
+            }
         }
         // Spark's write turns the summary files off unless one of Parquet's two keys is set.
         if ((conf.get(ParquetOutputFormat.JOB_SUMMARY_LEVEL) != null
@@ -174,9 +183,13 @@ public final class LocalPartitionedParquet {
                 writer.write((InternalRow) toCatalyst.apply(RowFactory.create(values)));
             }
         } catch (Throwable e) { // Parquet's IOException too, which Scala's write passes on undeclared
-            IOException closing = close(writers.values());
-            if (closing != null) {
-                e.addSuppressed(closing);
+            try {
+                IOException closing = close(writers.values());
+                if (closing != null) {
+                    e.addSuppressed(closing);
+                }
+            } catch (Throwable closeFailed) {
+                e.addSuppressed(closeFailed);
             }
             throw e;
         }

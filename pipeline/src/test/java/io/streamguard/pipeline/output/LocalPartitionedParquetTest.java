@@ -119,7 +119,6 @@ class LocalPartitionedParquetTest {
         settings.put("spark.sql.files.maxRecordsPerFile", "2");
         settings.put("spark.sql.sources.commitProtocolClass", "com.example.CommitProtocol");
         settings.put("spark.sql.parquet.output.committer.class", "com.example.ParquetCommitter");
-        settings.put("spark.sql.sources.outputCommitterClass", "com.example.Committer");
         settings.put("parquet.summary.metadata.level", "ALL");
         settings.put("parquet.enable.summary-metadata", "true");
         for (Map.Entry<String, String> setting : settings.entrySet()) {
@@ -133,6 +132,20 @@ class LocalPartitionedParquetTest {
             } finally {
                 spark.conf().unset(setting.getKey());
             }
+        }
+        for (String listeners : List.of("spark.extraListeners", "spark.sql.queryExecutionListeners")) {
+            // Static settings: a session has them from its start, so they are given here as its SparkConf would.
+            assertThat(LocalPartitionedParquet.unsupported(spark.sessionState().conf(),
+                    spark.sessionState().newHadoopConf(),
+                    spark.sparkContext().getConf().set(listeners, "com.example.LineageListener")))
+                    .hasValue(listeners + " is com.example.LineageListener");
+        }
+        // Spark's Parquet write sets the committer to the Parquet one whatever this says.
+        spark.conf().set("spark.sql.sources.outputCommitterClass", "com.example.Committer");
+        try {
+            assertThat(LocalPartitionedParquet.unsupported(spark)).isEmpty();
+        } finally {
+            spark.conf().unset("spark.sql.sources.outputCommitterClass");
         }
         spark.conf().set("parquet.summary.metadata.level", "NONE");
         try {
