@@ -95,15 +95,7 @@ class LocalPartitionedParquetTest {
 
     @Test
     void takesTheCodecFromTheSessionAsSparksWriteDoes() throws IOException {
-        SparkSession spark = SparkTestSession.get();
-        Path local = tmp.resolve("local");
-        spark.conf().set("spark.sql.parquet.compression.codec", "gzip");
-        try {
-            LocalPartitionedParquet.write(spark, ROWS, SCHEMA, "is_anomaly",
-                    new org.apache.hadoop.fs.Path(local.toUri()), "id");
-        } finally {
-            spark.conf().unset("spark.sql.parquet.compression.codec");
-        }
+        Path local = writeWith("spark.sql.parquet.compression.codec", "gzip");
 
         assertThat(layout(local)).containsExactly("_SUCCESS", "is_anomaly=0/part-00000-id.c000.gz.parquet",
                 "is_anomaly=1/part-00000-id.c000.gz.parquet");
@@ -158,15 +150,8 @@ class LocalPartitionedParquetTest {
 
     @Test
     void writesNoSuccessMarkerWhenTheSessionTurnsItOff() throws IOException {
-        SparkSession spark = SparkTestSession.get();
-        Path local = tmp.resolve("local");
-        spark.conf().set("mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
-        try {
-            LocalPartitionedParquet.write(spark, ROWS, SCHEMA, "is_anomaly",
-                    new org.apache.hadoop.fs.Path(local.toUri()), "id");
-        } finally {
-            spark.conf().unset("mapreduce.fileoutputcommitter.marksuccessfuljobs");
-        }
+        Path local = writeWith("mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
+
         assertThat(layout(local)).containsExactly("is_anomaly=0/part-00000-id.c000.snappy.parquet",
                 "is_anomaly=1/part-00000-id.c000.snappy.parquet");
     }
@@ -213,6 +198,20 @@ class LocalPartitionedParquetTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Partition column 'events' must be an integer column, not double");
         assertThat(tmp.resolve("other")).doesNotExist();
+    }
+
+    /** Writes {@link #ROWS} to {@code local} (id {@code id}) with one setting of the session changed for the write. */
+    private Path writeWith(String key, String value) throws IOException {
+        SparkSession spark = SparkTestSession.get();
+        Path local = tmp.resolve("local");
+        spark.conf().set(key, value);
+        try {
+            LocalPartitionedParquet.write(spark, ROWS, SCHEMA, "is_anomaly",
+                    new org.apache.hadoop.fs.Path(local.toUri()), "id");
+        } finally {
+            spark.conf().unset(key);
+        }
+        return local;
     }
 
     /** Files under {@code dir}, relative, sorted; Hadoop's checksum files left out. */
