@@ -181,8 +181,12 @@ class FaultsIT {
                 });
             }
         });
+        // The first run must still hold the directory when the second, which needs a JVM and a Spark session first,
+        // reaches its lock, whatever the speed of this machine or of the job: its fetches each wait 3 s for bytes
+        // that never come (fetch.min.bytes far above the topic), so its read lasts at least 3 s per wave of tasks.
         AnomalyReport winner = Jobs.run(broker.bootstrapServers(), TOPIC, out,
-                Jobs.Options.defaults().maxEvents(20_000), first).report();
+                Jobs.Options.defaults().maxEvents(20_000)
+                        .kafka(Map.of("fetch.min.bytes", "104857600", "fetch.max.wait.ms", "3000")), first).report();
         JobFailedException loser = second.get(5, TimeUnit.MINUTES);
         assertThat(loser).as("the second run must be refused").isNotNull();
         assertThat(loser.getMessage()).startsWith("Another StreamGuard run is writing to")
