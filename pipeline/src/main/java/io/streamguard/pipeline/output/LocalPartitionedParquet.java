@@ -116,12 +116,13 @@ public final class LocalPartitionedParquet {
         }
         List<StructField> dataFields = new ArrayList<>(List.of(schema.fields()));
         dataFields.remove(partitionIndex);
-        Optional<String> unsupported = unsupported(spark);
+        StructType dataSchema = new StructType(dataFields.toArray(StructField[]::new));
+        Configuration conf = spark.sessionState().newHadoopConf();
+        Optional<String> unsupported = unsupported(spark.sessionState().conf(), conf, spark.sparkContext().getConf());
         if (unsupported.isPresent()) {
             throw new IllegalStateException("The driver does not write Parquet as Spark would here: "
                     + unsupported.get());
         }
-        Configuration conf = spark.sessionState().newHadoopConf();
         FileSystem fs = dir.getFileSystem(conf);
         if (fs.exists(dir)) {
             throw new IOException(dir + " already exists");
@@ -130,7 +131,8 @@ public final class LocalPartitionedParquet {
         Option<SparkSession> active = SparkSession.getActiveSession();
         SparkSession.setActiveSession(spark);
         try {
-            List<Path> files = writeFiles(spark, conf, rows, schema, partitionIndex, dataFields, dir, writeId);
+            List<Path> files = writeFiles(spark, conf, rows, partitionColumn, partitionIndex, dataSchema, dir,
+                    writeId);
             if (conf.getBoolean(MARK_SUCCESSFUL_JOBS, true)) {
                 fs.create(new Path(dir, "_SUCCESS"), false).close();
             }
@@ -145,10 +147,8 @@ public final class LocalPartitionedParquet {
     }
 
     private static List<Path> writeFiles(SparkSession spark, Configuration conf, Iterable<Row> rows,
-                                         StructType schema, int partitionIndex, List<StructField> dataFields,
+                                         String partitionColumn, int partitionIndex, StructType dataSchema,
                                          Path dir, String writeId) throws IOException {
-        String partitionColumn = schema.fields()[partitionIndex].name();
-        StructType dataSchema = new StructType(dataFields.toArray(StructField[]::new));
         Job job = Job.getInstance(conf);
         SQLConf sqlConf = spark.sessionState().conf();
         OutputWriterFactory factory = ParquetUtils.prepareWrite(sqlConf, job, dataSchema,
@@ -161,7 +161,7 @@ public final class LocalPartitionedParquet {
         Map<Integer, OutputWriter> writers = new TreeMap<>();
         List<Path> files = new ArrayList<>();
         try {
-            Object[] values = new Object[dataFields.size()];
+            Object[] values = new Object[dataSchema.length()];
             for (Row row : rows) {
                 if (row.isNullAt(partitionIndex)) {
                     throw new IllegalArgumentException("Partition column '" + partitionColumn + "' is null in row "
