@@ -66,8 +66,13 @@ public final class JvmPolicy {
     /** The variable whose options the JVM applies after its command line, so that they win over it. */
     private static final String OPTIONS_AFTER_COMMAND_LINE = "_JAVA_OPTIONS";
 
-    /** The young generation a run on the parallel collector gets, where the heap is large enough to hold it. */
-    static final String YOUNG_GENERATION = "-Xmn768m";
+    /**
+     * The young generation a run on the parallel collector gets, where the heap is large enough to hold it: small
+     * enough to be reused rather than touched fresh, survivor spaces (43 MB each) that hold what two read tasks
+     * keep, and state that survives one collection promoted rather than copied again ({@link #memoryOptions}).
+     */
+    static final List<String> YOUNG_GENERATION = List.of("-Xmn256m", "-XX:SurvivorRatio=4",
+            "-XX:MaxTenuringThreshold=1");
     /** The smallest maximum heap that gets {@link #YOUNG_GENERATION}: under it, the old generation would be short. */
     static final long YOUNG_GENERATION_MIN_HEAP = 2L << 30;
     /** Options that size the heap or its generations, besides {@code -Xmx}: the user's sizing, not to be mixed with. */
@@ -142,10 +147,16 @@ public final class JvmPolicy {
      *       {@code -Xmx}. The collector starts with a young generation of a third of a small initial heap, whose
      *       survivor spaces cannot hold what a read task keeps (up to 32 MB of users' state each): it was promoted,
      *       the old generation grew to 134 MB in 7 pauses (520 ms), and the stages after the read, which work among
-     *       it, ran slower. With it, 5 pauses (250 ms) and 41-59 MB live after each: 1M events 6.0-7.9 s vs
-     *       7.8-8.9 s, faster in 6 interleaved pairs of 6 (features 0.5-0.6 s vs 0.8-0.9 s, train 0.4-0.5 s vs
-     *       0.6-0.9 s; 512 MB and 1 GB were slower than 768 MB); 10M events (C2) 36.8 s vs 44.4 s. With the serial
-     *       collector (up to {@value #SMALL_RUN_EVENTS} events) it made runs slower, 100,000 events 6.8-7.1 s vs
+     *       it, ran slower. A young generation of 768 MB fixed that (1M events 6.0-7.9 s vs 7.8-8.9 s), but its eden
+     *       (614 MB) is memory the read touches for the first time, and a first touch costs a page fault and the
+     *       kernel zeroing the page: a profile of the read tasks ({@code perf}) had 16 % of their time in the
+     *       kernel's {@code clear_page_erms}. At 256 MB, with survivor spaces of 43 MB and state promoted after one
+     *       collection (the users' state lives as long as its task: copying it between survivor spaces again was the
+     *       cost of the smaller sizes tried before), the read reuses a 171 MB eden: 12 pauses (470-570 ms) instead
+     *       of 4 (320 ms), and 1M events' read stage 3.39-5.75 s vs 4.01-6.23 s, {@code timings_ms.total} 5.40-8.86 s
+     *       vs 6.00-9.01 s, faster in 9 interleaved pairs of 9. 10M events (C2): 36.0, 36.7 s vs 40.2, 40.8 s. 128
+     *       and 160 MB did no better than 256 MB, 384 MB worse. With the serial collector (up to
+     *       {@value #SMALL_RUN_EVENTS} events) a fixed young generation made runs slower, 100,000 events 6.8-7.1 s vs
      *       5.1-5.5 s: they then touch fresh memory where they would have reused a small young generation.</li>
      * </ul>
      */
@@ -161,7 +172,7 @@ public final class JvmPolicy {
         boolean userSizing = user.stream().anyMatch(o -> HEAP_SIZING.stream().anyMatch(o::startsWith));
         if (parallelCollector && !userSizing
                 && maxHeapBytes(user).orElse(machine.memoryBytes() / 4) >= YOUNG_GENERATION_MIN_HEAP) {
-            options.add(YOUNG_GENERATION);
+            options.addAll(YOUNG_GENERATION);
         }
         return options;
     }

@@ -92,33 +92,36 @@ class JvmPolicyTest {
         assertThat(JvmPolicy.userOptions(List.of("-Xmx1g"), Map.of("JDK_JAVA_OPTIONS", " "))).containsExactly("-Xmx1g");
         // So the heap the fork gets is the one the young generation is sized against.
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, JvmPolicy.userOptions(List.of("-Xmx1g"),
-                Map.of("JAVA_TOOL_OPTIONS", "-Xmx4g")), HUGE_PAGES_16G)).doesNotContain("-Xmn768m");
+                Map.of("JAVA_TOOL_OPTIONS", "-Xmx4g")), HUGE_PAGES_16G)).doesNotContain("-Xmn256m");
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, JvmPolicy.userOptions(List.of("-Xmx4g"),
-                Map.of("_JAVA_OPTIONS", "-Xmx512m")), HUGE_PAGES_16G)).doesNotContain("-Xmn768m");
+                Map.of("_JAVA_OPTIONS", "-Xmx512m")), HUGE_PAGES_16G)).doesNotContain("-Xmn256m");
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, JvmPolicy.userOptions(List.of("-Xmx4g"),
-                Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g")), PLAIN)).contains("-Xmn768m");
+                Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g")), PLAIN)).contains("-Xmn256m");
     }
 
     @Test
     void runsOnTheParallelCollectorGetAYoungGenerationThatHoldsWhatTheirTasksKeep() {
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of(), HUGE_PAGES_16G)).containsExactly(
-                "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-Xmn768m");
+                "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-Xmn256m",
+                "-XX:SurvivorRatio=4", "-XX:MaxTenuringThreshold=1");
         assertThat(JvmPolicy.jitAndGcOptions(RunSpec.ALL_EVENTS, List.of(), new JvmPolicy.Machine("", 8L << 30)))
-                .containsExactly("-XX:+UseParallelGC", "-Xmn768m");
+                .containsExactly("-XX:+UseParallelGC", "-Xmn256m", "-XX:SurvivorRatio=4",
+                        "-XX:MaxTenuringThreshold=1");
         // The serial collector's runs were slower with it.
-        assertThat(JvmPolicy.jitAndGcOptions(200_000, List.of(), HUGE_PAGES_16G)).doesNotContain("-Xmn768m");
+        assertThat(JvmPolicy.jitAndGcOptions(200_000, List.of(), HUGE_PAGES_16G)).doesNotContain("-Xmn256m");
         // A default heap (a quarter of the memory) under 2 GB, or the user's: the old generation would be short.
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of(), new JvmPolicy.Machine("", (8L << 30) - 1)))
                 .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-Xmx1g"), HUGE_PAGES_16G))
-                .doesNotContain("-Xmn768m");
+                .doesNotContain("-Xmn256m");
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-Xmx8g", "-Xmx1536m"), HUGE_PAGES_16G))
-                .doesNotContain("-Xmn768m");
+                .doesNotContain("-Xmn256m");
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of(" -Xmx4g "), PLAIN))
-                .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-Xmn768m");
-        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-XX:MaxHeapSize=2g"), PLAIN)).contains("-Xmn768m");
-        // Any other sizing is the user's: -Xmn768m would override a smaller -Xms or a percentage of memory.
-        for (String sizing : List.of("-Xms512m", "-Xmn256m", "-XX:NewSize=64m", "-XX:MaxNewSize=1g", "-XX:NewRatio=3",
+                .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-Xmn256m",
+                        "-XX:SurvivorRatio=4", "-XX:MaxTenuringThreshold=1");
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-XX:MaxHeapSize=2g"), PLAIN)).contains("-Xmn256m");
+        // Any other sizing is the user's: the policy's young generation would override their layout, or not fit it.
+        for (String sizing : List.of("-Xms512m", "-Xmn512m", "-XX:NewSize=64m", "-XX:MaxNewSize=1g", "-XX:NewRatio=3",
                 "-XX:MaxRAMPercentage=10", "-XX:InitialRAMPercentage=50", "-XX:InitialHeapSize=1g",
                 "-XX:ErgoHeapSizeLimit=512m", "-XX:+AggressiveHeap")) {
             assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-Xmx8g", sizing), HUGE_PAGES_16G))
@@ -168,7 +171,7 @@ class JvmPolicyTest {
     void theYoungGenerationStartsTheJvmQuietlyAtTheSmallestHeapItIsGiven() throws IOException, InterruptedException {
         List<String> options = new ArrayList<>(
                 JvmPolicy.jitAndGcOptions(1_000_000, List.of(), new JvmPolicy.Machine("", 8L << 30)));
-        assertThat(options).contains("-Xmn768m");
+        assertThat(options).contains("-Xmn256m");
         options.add("-XX:MaxRAM=8g"); // what the JVM takes for the machine's memory
         assertStartsQuietly(options);
     }
