@@ -67,18 +67,31 @@ public final class JvmPolicy {
     private static final String OPTIONS_AFTER_COMMAND_LINE = "_JAVA_OPTIONS";
 
     /**
-     * The young generation a run on the parallel collector gets, where the heap is large enough to hold it: small
-     * enough to be reused rather than touched fresh, survivor spaces (43 MB each) that hold what two read tasks
-     * keep, and state that survives one collection promoted rather than copied again ({@link #memoryOptions}).
+     * The young generation a run on the parallel collector gets, where the heap is large enough to hold it: an eden
+     * (171 MB) small enough to be reused rather than touched fresh, survivor spaces of 43 MB (the JVM keeps them
+     * there: its minimum survivor ratio becomes 6), and state that survives one collection promoted rather than
+     * copied again; what overflows the survivor spaces goes to the old generation, where it would go one collection
+     * later anyway ({@link #memoryOptions}).
      */
     static final List<String> YOUNG_GENERATION = List.of("-Xmn256m", "-XX:SurvivorRatio=4",
             "-XX:MaxTenuringThreshold=1");
-    /** The smallest maximum heap that gets {@link #YOUNG_GENERATION}: under it, the old generation would be short. */
+    /**
+     * The smallest maximum heap that gets {@link #YOUNG_GENERATION}: the heaps it was measured with (a quarter of the
+     * memory of a machine of 8 GB or more). Smaller heaps keep the collector's own sizing, unmeasured either way.
+     */
     static final long YOUNG_GENERATION_MIN_HEAP = 2L << 30;
     /** Options that size the heap or its generations, besides {@code -Xmx}: the user's sizing, not to be mixed with. */
     private static final List<String> HEAP_SIZING = List.of("-Xms", "-Xmn", "-XX:InitialHeapSize", "-XX:NewSize",
             "-XX:MaxNewSize", "-XX:NewRatio", "-XX:OldSize", "-XX:MaxRAM", "-XX:InitialRAM", "-XX:MinRAM",
             "-XX:ErgoHeapSizeLimit", "-XX:+AggressiveHeap");
+    /**
+     * Options that size the survivor spaces or set how long objects stay young: the user's choice of what
+     * {@link #YOUNG_GENERATION} decides, not to be mixed with (its {@code -XX:MaxTenuringThreshold=1} on the command
+     * line would override the user's threshold from the environment, or stop the JVM under the user's
+     * {@code -XX:InitialTenuringThreshold}).
+     */
+    private static final List<String> AGING = List.of("SurvivorRatio", "TenuringThreshold", "NeverTenure",
+            "AlwaysTenure", "UseAdaptiveSizePolicy");
     /** Options that choose how memory is paged: the user's choice of large pages, not to be overridden. */
     private static final List<String> PAGING = List.of("UseLargePages", "UseTransparentHugePages", "UseHugeTLBFS",
             "UseSHM", "LargePageSizeInBytes");
@@ -144,18 +157,20 @@ public final class JvmPolicy {
      *       draw on its own (7.4-9.2 s vs 7.8-9.8 s).</li>
      *   <li>{@link #YOUNG_GENERATION} with the parallel collector (more than {@value #SMALL_RUN_EVENTS} events),
      *       when the maximum heap is at least {@link #YOUNG_GENERATION_MIN_HEAP} and the user sizes nothing but
-     *       {@code -Xmx}. The collector starts with a young generation of a third of a small initial heap, whose
-     *       survivor spaces cannot hold what a read task keeps (up to 32 MB of users' state each): it was promoted,
-     *       the old generation grew to 134 MB in 7 pauses (520 ms), and the stages after the read, which work among
-     *       it, ran slower. A young generation of 768 MB fixed that (1M events 6.0-7.9 s vs 7.8-8.9 s), but its eden
-     *       (614 MB) is memory the read touches for the first time, and a first touch costs a page fault and the
+     *       {@code -Xmx} and sets nothing of how objects age ({@link #AGING}). The collector starts with a young
+     *       generation of a third of a small initial heap, whose survivor spaces cannot hold what a read task keeps
+     *       (up to 32 MB of users' state each): it was promoted, the old generation grew to 134 MB in 7 pauses
+     *       (520 ms), and the stages after the read, which work among it, ran slower. A young generation of 768 MB
+     *       fixed that (1M events 6.0-7.9 s vs 7.8-8.9 s), but its eden
+     *       (576 MB) is memory the read touches for the first time, and a first touch costs a page fault and the
      *       kernel zeroing the page: a profile of the read tasks ({@code perf}) had 16 % of their time in the
      *       kernel's {@code clear_page_erms}. At 256 MB, with survivor spaces of 43 MB and state promoted after one
      *       collection (the users' state lives as long as its task: copying it between survivor spaces again was the
-     *       cost of the smaller sizes tried before), the read reuses a 171 MB eden: 12 pauses (470-570 ms) instead
+     *       cost of the smaller sizes tried before), the read reuses a 171 MB eden: 11-12 pauses (455-573 ms) instead
      *       of 4 (320 ms), and 1M events' read stage 3.39-5.75 s vs 4.01-6.23 s, {@code timings_ms.total} 5.40-8.86 s
-     *       vs 6.00-9.01 s, faster in 9 interleaved pairs of 9. 10M events (C2): 36.0, 36.7 s vs 40.2, 40.8 s. 128
-     *       and 160 MB did no better than 256 MB, 384 MB worse. With the serial collector (up to
+     *       vs 6.00-9.01 s, faster in 9 interleaved pairs of 9. 10M events (C2): 36.0, 36.7 s vs 40.2, 40.8 s. In the
+     *       same rounds, 128 MB read faster than 256 MB in 2 of 4, 160 MB in 1 of 3, 384 MB in none of 3. Measured on
+     *       2 cores only (two read tasks at a time). With the serial collector (up to
      *       {@value #SMALL_RUN_EVENTS} events) a fixed young generation made runs slower, 100,000 events 6.8-7.1 s vs
      *       5.1-5.5 s: they then touch fresh memory where they would have reused a small young generation.</li>
      * </ul>
@@ -169,7 +184,8 @@ public final class JvmPolicy {
         if (!userPaging && (machine.hugePages().equals("madvise") || machine.hugePages().equals("always"))) {
             options.add("-XX:+UseTransparentHugePages");
         }
-        boolean userSizing = user.stream().anyMatch(o -> HEAP_SIZING.stream().anyMatch(o::startsWith));
+        boolean userSizing = user.stream().anyMatch(o -> HEAP_SIZING.stream().anyMatch(o::startsWith)
+                || o.startsWith("-XX:") && AGING.stream().anyMatch(o::contains));
         if (parallelCollector && !userSizing
                 && maxHeapBytes(user).orElse(machine.memoryBytes() / 4) >= YOUNG_GENERATION_MIN_HEAP) {
             options.addAll(YOUNG_GENERATION);

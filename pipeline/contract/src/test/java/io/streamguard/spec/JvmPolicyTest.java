@@ -92,9 +92,9 @@ class JvmPolicyTest {
         assertThat(JvmPolicy.userOptions(List.of("-Xmx1g"), Map.of("JDK_JAVA_OPTIONS", " "))).containsExactly("-Xmx1g");
         // So the heap the fork gets is the one the young generation is sized against.
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, JvmPolicy.userOptions(List.of("-Xmx1g"),
-                Map.of("JAVA_TOOL_OPTIONS", "-Xmx4g")), HUGE_PAGES_16G)).doesNotContain("-Xmn256m");
+                Map.of("JAVA_TOOL_OPTIONS", "-Xmx4g")), HUGE_PAGES_16G)).doesNotContainAnyElementsOf(JvmPolicy.YOUNG_GENERATION);
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, JvmPolicy.userOptions(List.of("-Xmx4g"),
-                Map.of("_JAVA_OPTIONS", "-Xmx512m")), HUGE_PAGES_16G)).doesNotContain("-Xmn256m");
+                Map.of("_JAVA_OPTIONS", "-Xmx512m")), HUGE_PAGES_16G)).doesNotContainAnyElementsOf(JvmPolicy.YOUNG_GENERATION);
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, JvmPolicy.userOptions(List.of("-Xmx4g"),
                 Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g")), PLAIN)).contains("-Xmn256m");
     }
@@ -108,14 +108,14 @@ class JvmPolicyTest {
                 .containsExactly("-XX:+UseParallelGC", "-Xmn256m", "-XX:SurvivorRatio=4",
                         "-XX:MaxTenuringThreshold=1");
         // The serial collector's runs were slower with it.
-        assertThat(JvmPolicy.jitAndGcOptions(200_000, List.of(), HUGE_PAGES_16G)).doesNotContain("-Xmn256m");
-        // A default heap (a quarter of the memory) under 2 GB, or the user's: the old generation would be short.
+        assertThat(JvmPolicy.jitAndGcOptions(200_000, List.of(), HUGE_PAGES_16G)).doesNotContainAnyElementsOf(JvmPolicy.YOUNG_GENERATION);
+        // A default heap (a quarter of the memory) under 2 GB, or the user's: smaller than any it was measured with.
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of(), new JvmPolicy.Machine("", (8L << 30) - 1)))
                 .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-Xmx1g"), HUGE_PAGES_16G))
-                .doesNotContain("-Xmn256m");
+                .doesNotContainAnyElementsOf(JvmPolicy.YOUNG_GENERATION);
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-Xmx8g", "-Xmx1536m"), HUGE_PAGES_16G))
-                .doesNotContain("-Xmn256m");
+                .doesNotContainAnyElementsOf(JvmPolicy.YOUNG_GENERATION);
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of(" -Xmx4g "), PLAIN))
                 .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-Xmn256m",
                         "-XX:SurvivorRatio=4", "-XX:MaxTenuringThreshold=1");
@@ -128,6 +128,36 @@ class JvmPolicyTest {
                     .as(sizing).containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC",
                             "-XX:+UseTransparentHugePages");
         }
+    }
+
+    /**
+     * How objects age in the young generation is the user's choice wherever it is made: the policy's
+     * -XX:MaxTenuringThreshold=1 on the command line would override a threshold from the environment, and stop the
+     * JVM under the user's -XX:InitialTenuringThreshold above 1.
+     */
+    @Test
+    void theUsersAgingOptionsFromAnywhereKeepTheCollectorsOwnYoungGeneration() throws IOException,
+            InterruptedException {
+        List<List<String>> userOptions = List.of(
+                JvmPolicy.userOptions(List.of(), Map.of("JAVA_TOOL_OPTIONS", "-XX:InitialTenuringThreshold=7")),
+                JvmPolicy.userOptions(List.of(), Map.of("JDK_JAVA_OPTIONS",
+                        "-XX:InitialTenuringThreshold=3 -XX:MaxTenuringThreshold=15")),
+                JvmPolicy.userOptions(List.of(), Map.of("_JAVA_OPTIONS", "-XX:SurvivorRatio=8")),
+                List.of("-XX:+NeverTenure"), List.of("-XX:-AlwaysTenure"), List.of("-XX:-UseAdaptiveSizePolicy"),
+                List.of("-XX:TargetSurvivorRatio=90"), List.of("-XX:InitialSurvivorRatio=3"),
+                List.of("-XX:MinSurvivorRatio=4"));
+        for (List<String> user : userOptions) {
+            // A machine without huge pages: the JVM warns about them on one whose kernel does not offer them.
+            List<String> options = JvmPolicy.jitAndGcOptions(1_000_000, user, new JvmPolicy.Machine("", 16L << 30));
+            assertThat(options).as(String.valueOf(user)).containsExactly("-XX:TieredStopAtLevel=1",
+                    "-XX:+UseParallelGC");
+            List<String> command = new ArrayList<>(options);
+            command.addAll(user);
+            assertStartsQuietly(command);
+        }
+        // A -D property that merely names an option is not one.
+        assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of("-Dnote=SurvivorRatio"), HUGE_PAGES_16G))
+                .containsAll(JvmPolicy.YOUNG_GENERATION);
     }
 
     @Test

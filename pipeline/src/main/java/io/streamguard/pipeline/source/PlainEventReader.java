@@ -47,9 +47,10 @@ final class PlainEventReader {
      * 1M-event slice of the synthetic topic reads about 1,800 values ten times or more (624 users, 919 source and 220
      * destination addresses) among about 26,000 rarer ones (24,110 source addresses in all) that pass through the
      * cache; at 4,096 slots they evicted each other, 9 % of the strings read missed the cache, and each miss cost a
-     * new string and then a full comparison in every hash map of the fold. At 16,384 slots (64 KB of references per
-     * reading thread) 4 % miss, nearly all of them values seen once, and a task's parse and fold took 7-14 % less
-     * (826-879 ms vs 921-959 ms for 250,000 events, client compiler).
+     * new string and then a full comparison in every hash map of the fold. At 16,384 slots 4 % miss, nearly all of
+     * them values seen once, and a task's parse and fold took 6 % less (250,000 events, client compiler, 2 JVMs of 10
+     * passes: median 719 vs 767 ms). A reader (one per task) then holds up to about 3 MB: each slot keeps a value's
+     * bytes and its string.
      */
     static final int STRING_CACHE_SIZE = 16_384;
     /** Longer strings are not cached: they are rarely repeated values. */

@@ -27,9 +27,10 @@ abstract class AbstractForkingMojo extends AbstractResolvingMojo {
      * Extra options of the forked JVM, e.g. {@code -Xmx4g}, after its own, so they win; a collector option
      * ({@code -XX:+UseG1GC}) replaces the fork's collector and its memory options (huge pages, and the young
      * generation of runs over 200,000 events), and a heap size other than {@code -Xmx} ({@code -Xms}, {@code -Xmn},
-     * {@code -XX:MaxRAMPercentage}...) replaces the young generation. On the command line, separate several with commas
-     * ({@code -Dstreamguard.jvmArgs=-Xmx4g,-XX:StartFlightRecording=filename=run.jfr,settings=profile}): a comma
-     * followed by something other than {@code -} belongs to the option before it.
+     * {@code -XX:MaxRAMPercentage}...) or an option of how objects age ({@code -XX:SurvivorRatio},
+     * {@code -XX:MaxTenuringThreshold}...) replaces the young generation. On the command line, separate several with
+     * commas ({@code -Dstreamguard.jvmArgs=-Xmx4g,-XX:StartFlightRecording=filename=run.jfr,settings=profile}): a
+     * comma followed by something other than {@code -} belongs to the option before it.
      */
     @Parameter(property = "streamguard.jvmArgs")
     List<String> jvmArgs;
