@@ -155,24 +155,24 @@ public final class JvmPolicy {
      *       2 MB page is one fault and one TLB entry where 4 KB pages are 512, for the heap and the compiled code.
      *       1,000 events: 3.6-4.6 s vs 4.2-5.1 s, faster in 4 runs of 4; 100,000: 5.1-5.5 s vs 5.7-6.5 s; 1M: a
      *       draw on its own (7.4-9.2 s vs 7.8-9.8 s).</li>
-     *   <li>{@link #YOUNG_GENERATION} with the parallel collector (more than {@value #SMALL_RUN_EVENTS} events),
-     *       when the maximum heap is at least {@link #YOUNG_GENERATION_MIN_HEAP} and the user sizes nothing but
+     *   <li>{@link #YOUNG_GENERATION} with the parallel collector (more than {@value #SMALL_RUN_EVENTS} events), when
+     *       the maximum heap is at least {@link #YOUNG_GENERATION_MIN_HEAP} and the user sizes nothing but
      *       {@code -Xmx} and sets nothing of how objects age ({@link #AGING}). The collector starts with a young
      *       generation of a third of a small initial heap, whose survivor spaces cannot hold what a read task keeps
-     *       (up to 32 MB of users' state each): it was promoted, the old generation grew to 134 MB in 7 pauses
-     *       (520 ms), and the stages after the read, which work among it, ran slower. A young generation of 768 MB
-     *       fixed that (1M events 6.0-7.9 s vs 7.8-8.9 s), but its eden
-     *       (576 MB) is memory the read touches for the first time, and a first touch costs a page fault and the
-     *       kernel zeroing the page: a profile of the read tasks ({@code perf}) had 16 % of their time in the
-     *       kernel's {@code clear_page_erms}. At 256 MB, with survivor spaces of 43 MB and state promoted after one
-     *       collection (the users' state lives as long as its task: copying it between survivor spaces again was the
-     *       cost of the smaller sizes tried before), the read reuses a 171 MB eden: 11-12 pauses (455-573 ms) instead
-     *       of 4 (320 ms), and 1M events' read stage 3.39-5.75 s vs 4.01-6.23 s, {@code timings_ms.total} 5.40-8.86 s
-     *       vs 6.00-9.01 s, faster in 9 interleaved pairs of 9. 10M events (C2): 36.0, 36.7 s vs 40.2, 40.8 s. In the
-     *       same rounds, 128 MB read faster than 256 MB in 2 of 4, 160 MB in 1 of 3, 384 MB in none of 3. Measured on
-     *       2 cores only (two read tasks at a time). With the serial collector (up to
-     *       {@value #SMALL_RUN_EVENTS} events) a fixed young generation made runs slower, 100,000 events 6.8-7.1 s vs
-     *       5.1-5.5 s: they then touch fresh memory where they would have reused a small young generation.</li>
+     *       (up to 32 MB of users' state each): it was promoted, the old generation grew to 134 MB in 7 pauses (520
+     *       ms), and the stages after the read, which work among it, ran slower. A young generation of 768 MB fixed
+     *       that (1M events 6.0-7.9 s vs 7.8-8.9 s), but its eden (576 MB) is memory the read touches for the first
+     *       time, and a first touch costs a page fault and the kernel zeroing the page: a profile of the read tasks
+     *       ({@code perf}) had 16 % of their time in the kernel's {@code clear_page_erms}. At 256 MB, with survivor
+     *       spaces of 43 MB and state promoted after one collection (the users' state lives as long as its task:
+     *       copying it between survivor spaces again was the cost of the smaller sizes tried before), the read reuses
+     *       a 171 MB eden: 11-12 pauses (455-573 ms) instead of 4 (320 ms), and 1M events' read stage 3.39-5.75 s vs
+     *       4.01-6.23 s, {@code timings_ms.total} 5.40-8.86 s vs 6.00-9.01 s, faster in 9 interleaved pairs of 9. 10M
+     *       events (C2): 36.0, 36.7 s vs 40.2, 40.8 s. In the same rounds, 128 MB read faster than 256 MB in 2 of 4,
+     *       160 MB in 1 of 3, 384 MB in none of 3. Measured on 2 cores only (two read tasks at a time). With the
+     *       serial collector (up to {@value #SMALL_RUN_EVENTS} events) a fixed young generation made runs slower,
+     *       100,000 events 6.8-7.1 s vs 5.1-5.5 s: they then touch fresh memory where they would have reused a small
+     *       young generation.</li>
      * </ul>
      */
     static List<String> memoryOptions(boolean parallelCollector, List<String> user, Machine machine) {

@@ -92,9 +92,11 @@ class JvmPolicyTest {
         assertThat(JvmPolicy.userOptions(List.of("-Xmx1g"), Map.of("JDK_JAVA_OPTIONS", " "))).containsExactly("-Xmx1g");
         // So the heap the fork gets is the one the young generation is sized against.
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, JvmPolicy.userOptions(List.of("-Xmx1g"),
-                Map.of("JAVA_TOOL_OPTIONS", "-Xmx4g")), HUGE_PAGES_16G)).doesNotContainAnyElementsOf(JvmPolicy.YOUNG_GENERATION);
+                Map.of("JAVA_TOOL_OPTIONS", "-Xmx4g")), HUGE_PAGES_16G))
+                .doesNotContainAnyElementsOf(JvmPolicy.YOUNG_GENERATION);
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, JvmPolicy.userOptions(List.of("-Xmx4g"),
-                Map.of("_JAVA_OPTIONS", "-Xmx512m")), HUGE_PAGES_16G)).doesNotContainAnyElementsOf(JvmPolicy.YOUNG_GENERATION);
+                Map.of("_JAVA_OPTIONS", "-Xmx512m")), HUGE_PAGES_16G))
+                .doesNotContainAnyElementsOf(JvmPolicy.YOUNG_GENERATION);
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, JvmPolicy.userOptions(List.of("-Xmx4g"),
                 Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g")), PLAIN)).contains("-Xmn256m");
     }
@@ -108,7 +110,8 @@ class JvmPolicyTest {
                 .containsExactly("-XX:+UseParallelGC", "-Xmn256m", "-XX:SurvivorRatio=4",
                         "-XX:MaxTenuringThreshold=1");
         // The serial collector's runs were slower with it.
-        assertThat(JvmPolicy.jitAndGcOptions(200_000, List.of(), HUGE_PAGES_16G)).doesNotContainAnyElementsOf(JvmPolicy.YOUNG_GENERATION);
+        assertThat(JvmPolicy.jitAndGcOptions(200_000, List.of(), HUGE_PAGES_16G))
+                .doesNotContainAnyElementsOf(JvmPolicy.YOUNG_GENERATION);
         // A default heap (a quarter of the memory) under 2 GB, or the user's: smaller than any it was measured with.
         assertThat(JvmPolicy.jitAndGcOptions(1_000_000, List.of(), new JvmPolicy.Machine("", (8L << 30) - 1)))
                 .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
