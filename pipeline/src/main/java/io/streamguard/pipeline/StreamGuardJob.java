@@ -23,6 +23,7 @@ public final class StreamGuardJob {
     public static void main(String[] args) {
         long start = System.nanoTime();
         int exit;
+        ParentWatch.Watch watch = null;
         try {
             if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
                 System.out.println(JobConfig.USAGE);
@@ -30,7 +31,7 @@ public final class StreamGuardJob {
             }
             JobConfig config = JobConfig.parse(args);
             if (config.exitWithParent()) {
-                ParentWatch.exitWhenClosed(System.in, "the StreamGuard job");
+                watch = ParentWatch.exitWhenStandardInputCloses("the StreamGuard job");
             }
             LOG.info("StreamGuard {} starting: {}", StreamGuardPipeline.version(), config);
             SparkSession spark = session(config);
@@ -53,6 +54,13 @@ public final class StreamGuardJob {
                     StreamGuardException.crashMessage("the job", e, Runtime.getRuntime().maxMemory())));
             e.printStackTrace();
             exit = StreamGuardException.EXIT_INTERNAL;
+        }
+        if (watch != null) {
+            try {
+                watch.stopBeforeExit();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (exit != 0) {
             System.exit(exit);
