@@ -33,22 +33,18 @@ final class PartialFold implements Iterator<Tuple2<Object, Object>> {
      * users on once or a few times, not per record.
      */
     static final long FLUSH_BYTES = 32L << 20;
-    /** A distinct process, domain or reason: its entry, key object, string and count. */
+    /** A distinct reason or user: its entry, key object, string and count. */
     private static final long VALUE_BYTES = 160;
 
     private static final int REJECT_REASON = EventParser.SCHEMA.fieldIndex(EventParser.REJECT_REASON);
     private static final int USER = EventParser.SCHEMA.fieldIndex("user");
-    private static final int PROCESS_NAME = EventParser.SCHEMA.fieldIndex("process_name");
-    private static final int DOMAIN = EventParser.SCHEMA.fieldIndex("domain");
     private static final int PARTITION = EventParser.SCHEMA.fieldIndex("partition");
     private static final int OFFSET = EventParser.SCHEMA.fieldIndex("offset");
 
     private final Iterator<Row> records;
     private final long flushBytes;
-    /** Records by reject reason; the accepted ones under {@code null}. */
-    private final Map<String, long[]> reasons = new HashMap<>();
-    private final Map<String, long[]> processes = new HashMap<>();
-    private final Map<String, long[]> domains = new HashMap<>();
+    /** Rejected records by reason. */
+    private final Map<String, long[]> rejectedByReason = new HashMap<>();
     private final Map<String, UserActivity> users = new HashMap<>();
     private long heldBytes;
     private final ArrayDeque<Tuple2<Object, Object>> out = new ArrayDeque<>();
@@ -83,8 +79,10 @@ final class PartialFold implements Iterator<Tuple2<Object, Object>> {
 
     private void add(Row record) {
         String reason = record.getString(REJECT_REASON);
-        count(reasons, reason);
         if (reason != null) {
+            if (UserActivity.countIn(rejectedByReason, reason, 1)) {
+                heldBytes += VALUE_BYTES + 2L * reason.length();
+            }
             out.add(new Tuple2<>(new RejectKey(record.getInt(PARTITION), record.getLong(OFFSET)),
                     new Rejected(record)));
             return;
@@ -100,31 +98,29 @@ final class PartialFold implements Iterator<Tuple2<Object, Object>> {
             activity.add(record);
             heldBytes += activity.estimatedSize() - before;
         }
-        String process = record.getString(PROCESS_NAME);
-        if (process != null) {
-            count(processes, process);
-        }
-        String domain = record.getString(DOMAIN);
-        if (domain != null) {
-            count(domains, domain);
-        }
     }
 
-    private void count(Map<String, long[]> counts, String value) {
-        if (UserActivity.countIn(counts, value, 1)) {
-            heldBytes += VALUE_BYTES + (value == null ? 0 : 2L * value.length());
-        }
-    }
-
-    /** Hands everything held to the shuffle, and starts again. */
+    /**
+     * Hands everything held to the shuffle, and starts again. The accepted records (counted under the {@code null}
+     * reason) and the events per process and per domain are what the users' states already count, summed here once
+     * per flush: counted per event as well, they were three more hash lookups for every event.
+     */
     private void flush() {
-        reasons.forEach((reason, n) -> out.add(new Tuple2<>(new ReasonKey(reason), n[0])));
+        long accepted = 0;
+        Map<String, long[]> processes = new HashMap<>();
+        Map<String, long[]> domains = new HashMap<>();
+        for (UserActivity activity : users.values()) {
+            accepted += activity.events();
+            activity.countValues(processes, domains);
+        }
+        if (accepted > 0) {
+            out.add(new Tuple2<>(new ReasonKey(null), accepted));
+        }
+        rejectedByReason.forEach((reason, n) -> out.add(new Tuple2<>(new ReasonKey(reason), n[0])));
         processes.forEach((process, n) -> out.add(new Tuple2<>(new ValueKey(true, process), n[0])));
         domains.forEach((domain, n) -> out.add(new Tuple2<>(new ValueKey(false, domain), n[0])));
         users.forEach((user, activity) -> out.add(new Tuple2<>(user, activity)));
-        reasons.clear();
-        processes.clear();
-        domains.clear();
+        rejectedByReason.clear();
         users.clear();
         heldBytes = 0;
     }

@@ -273,6 +273,17 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
         return this;
     }
 
+    /** The user's events. */
+    long events() {
+        return events;
+    }
+
+    /** Adds the user's events per process and per domain to {@code processes} and {@code domains}. */
+    void countValues(Map<String, long[]> processes, Map<String, long[]> domains) {
+        eventsByProcess.forEach((process, n) -> countIn(processes, process, n[0]));
+        eventsByDomain.forEach((domain, n) -> countIn(domains, domain, n[0]));
+    }
+
     /**
      * The user's features, in the order of {@link UserFeatures#FEATURE_COLUMNS}.
      *
