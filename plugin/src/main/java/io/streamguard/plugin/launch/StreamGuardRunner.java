@@ -61,11 +61,6 @@ public final class StreamGuardRunner {
 
 
     public Outcome run(RunRequest request) {
-        // Reading the report needs Jackson's classes and deserializers: about 0.45 s in this JVM if built after the
-        // job; built now, on a core the classpath's resolution and the job leave idle, reading it takes about 20 ms.
-        Thread reportReader = new Thread(ReportJson::prepareReading, "streamguard-report-reader");
-        reportReader.setDaemon(true);
-        reportReader.start();
         List<Path> classpath = jobClasspath();
         if (!request.embedded()) {
             return runJob(request, request.bootstrapServers(), classpath, null, 0);
@@ -117,6 +112,11 @@ public final class StreamGuardRunner {
             args.addAll(List.of("--secrets", "stdin", "--exit-with-parent", "true"));
             console.info("Forking the Spark job (" + classpath.size() + " jars on its classpath, master "
                     + request.master() + ")");
+            // Reading the report needs Jackson's classes and deserializers: about 0.45 s in this JVM if built after
+            // the job; built while the job runs, on a core it leaves idle, reading it takes about 20 ms.
+            Thread reportReader = new Thread(ReportJson::prepareReading, "streamguard-report-reader");
+            reportReader.setDaemon(true);
+            reportReader.start();
             launcher.forkSparkMain(JOB_MAIN_CLASS, "streamguard-job", classpath, args, jvmArgs, request.maxEvents(), work,
                     Secrets.stdinBlock(request.kafkaProperties(), secretSparkConf, secretJvmArgs), request.timeout(),
                     request.outputDirectory());
