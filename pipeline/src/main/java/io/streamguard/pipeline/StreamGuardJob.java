@@ -56,11 +56,7 @@ public final class StreamGuardJob {
             exit = StreamGuardException.EXIT_INTERNAL;
         }
         if (watch != null) {
-            try {
-                watch.stopBeforeExit();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            watch.stopBeforeExit();
         }
         if (exit != 0) {
             System.exit(exit);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Objects;
 
 /** Reads and writes {@link AnomalyReport} as JSON; one configuration for the job and the plugin. */
 public final class ReportJson {
@@ -22,25 +23,26 @@ public final class ReportJson {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /**
-     * The reader of reports. Jackson builds a reader's deserializers when it makes the reader
-     * ({@code DeserializationFeature.EAGER_DESERIALIZER_FETCH}, on by default); with loading Jackson's classes, that is
-     * about 0.45 s in a JVM that has read no JSON yet, and reading a report afterwards about 20 ms.
-     */
-    private static final ObjectReader REPORT_READER = MAPPER.readerFor(AnomalyReport.class);
-
     private ReportJson() {
     }
 
     /**
-     * Loads Jackson and builds the report's deserializers (initializing this class does), so that a later
-     * {@link #read} only parses: the plugin calls it on a thread of its own while it resolves and runs the job, which
-     * leave a core idle, instead of after the job.
+     * The reader of reports, in a class of its own so that a JVM that only writes reports (the job) does not build it.
+     * Jackson builds a reader's deserializers when it makes the reader
+     * ({@code DeserializationFeature.EAGER_DESERIALIZER_FETCH}, on by default); with loading Jackson's classes, that is
+     * about 0.45 s in a JVM that has read no JSON yet, and reading a report afterwards about 20 ms.
+     */
+    private static final class Reading {
+        static final ObjectReader REPORT = MAPPER.readerFor(AnomalyReport.class);
+    }
+
+    /**
+     * Loads Jackson and builds the report's deserializers (initializing {@link Reading} does), so that a later
+     * {@link #read} only parses: the plugin calls it on a thread of its own while the job runs, on a core the job
+     * leaves idle, instead of after the job.
      */
     public static void prepareReading() {
-        if (REPORT_READER == null) {
-            throw new IllegalStateException("ReportJson is not initialized");
-        }
+        Objects.requireNonNull(Reading.REPORT);
     }
 
     public static byte[] toBytes(AnomalyReport report) {
@@ -61,11 +63,11 @@ public final class ReportJson {
     }
 
     public static AnomalyReport read(InputStream in) throws IOException {
-        return REPORT_READER.readValue(in);
+        return Reading.REPORT.readValue(in);
     }
 
     public static AnomalyReport read(byte[] json) throws IOException {
-        return REPORT_READER.readValue(json);
+        return Reading.REPORT.readValue(json);
     }
 
     /** Classpath location of the JSON Schema of reports of {@code schemaVersion}: one resource per version. */

@@ -9,12 +9,20 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.util.Arrays;
+import java.util.OptionalLong;
 
 /**
  * Ends a forked JVM when the process that started it is gone. The Maven plugin starts its forks (the job, the
  * embedded broker) with standard input a pipe that only the Maven JVM holds open; when Maven dies, even by
- * {@code kill -9}, the kernel closes it and the fork reads end-of-file. Polling {@code ProcessHandle.parent()} would
- * need an interval and can be fooled by a reused pid; a closed pipe is immediate and exact.
+ * {@code kill -9}, the kernel closes it and the fork reads end-of-file: immediate and exact.
+ *
+ * <p>Reading that pipe has a cost at the end: a thread blocked in a native read holds the JVM's exit up by 300 ms (at
+ * its last safepoint a JVM waits up to that long for threads in native code). So a fork whose work is done stops
+ * reading it ({@link Watch#stopBeforeExit}) and from then on compares its parent's pid with the one it started under,
+ * every {@value #PARENT_POLL_MS} ms, until the JVM has exited: when the parent dies the kernel gives the fork another
+ * parent, so a changed pid means the same as the end of the pipe (a reused pid cannot fool it, unlike asking whether a
+ * pid is alive). A sleeping thread does not hold the exit up. Shutdown hooks that hang, or threads that keep the JVM
+ * running after its main, still end with the parent.
  *
  * <p>Plain JDK only: the broker's JVM uses it too, as a wrapper main ({@code ParentWatch kafka.Kafka args...}).
  */
@@ -24,8 +32,8 @@ public final class ParentWatch {
     public static final int EXIT_PARENT_GONE = io.streamguard.spec.JobProtocol.EXIT_PARENT_GONE;
     /** How long the shutdown hooks (finishing a commit, the broker's own shutdown) may take before a halt. */
     static final long HALT_AFTER_MS = 90_000;
-    /** How long {@link Watch#stopBeforeExit} waits for the woken thread: a close wakes it at once. */
-    private static final long STOP_WAIT_MS = 1_000;
+    /** How often a watch that no longer reads the pipe looks at its parent's pid. */
+    static final long PARENT_POLL_MS = 100;
 
     private ParentWatch() {
     }
@@ -41,33 +49,60 @@ public final class ParentWatch {
 
     /** {@link #exitWhenStandardInputCloses}, reading {@code in}: an interruptible channel, which a close wakes. */
     static Watch exitWhenClosed(ReadableByteChannel in, String what) {
+        OptionalLong parent = parentPid();
         Thread watch = new Thread(() -> {
             try {
                 ByteBuffer buffer = ByteBuffer.allocate(256);
                 while (in.read(buffer) >= 0) {
                     buffer.clear(); // anything the parent sends after start-up is ignored; only the end matters
                 }
-            } catch (ClosedChannelException stopped) {
-                return; // Watch.stopBeforeExit closed it (an AsynchronousCloseException, if it was reading)
+            } catch (ClosedChannelException closed) {
+                // Closed by stopBeforeExit (or the thread was interrupted): the pipe can no longer tell, the pid can.
+                if (!awaitNewParent(parent)) {
+                    return;
+                }
             } catch (IOException e) {
                 // a broken pipe is the same news as the end of the stream
             }
-            System.err.println("STREAMGUARD: the process that started " + what + " is gone; stopping.");
-            Thread halt = new Thread(() -> {
-                try {
-                    Thread.sleep(HALT_AFTER_MS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                Runtime.getRuntime().halt(EXIT_PARENT_GONE);
-            }, "streamguard-halt");
-            halt.setDaemon(true);
-            halt.start();
-            System.exit(EXIT_PARENT_GONE);
+            exitParentGone(what);
         }, "streamguard-parent-watch");
         watch.setDaemon(true);
         watch.start();
         return new Watch(in, watch);
+    }
+
+    /** Sleeps until the JVM has another parent than {@code parent}: true, or it cannot tell: false. */
+    private static boolean awaitNewParent(OptionalLong parent) {
+        if (parent.isEmpty()) {
+            return false;
+        }
+        while (parentPid().equals(parent)) {
+            try {
+                Thread.sleep(PARENT_POLL_MS);
+            } catch (InterruptedException e) {
+                // only the parent's end ends this watch (a stop closes the pipe, it does not interrupt)
+            }
+        }
+        return true;
+    }
+
+    private static OptionalLong parentPid() {
+        return ProcessHandle.current().parent().map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
+    }
+
+    private static void exitParentGone(String what) {
+        System.err.println("STREAMGUARD: the process that started " + what + " is gone; stopping.");
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(HALT_AFTER_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+        }, "streamguard-halt");
+        halt.setDaemon(true);
+        halt.start();
+        System.exit(EXIT_PARENT_GONE); // during shutdown already, this blocks; the halt bounds the hooks then
     }
 
     /** A watch started by {@link #exitWhenStandardInputCloses}. */
@@ -81,15 +116,14 @@ public final class ParentWatch {
         }
 
         /**
-         * Stops watching when the JVM is about to exit: when no live thread but the caller and daemons keeps it
-         * running. The watching thread, blocked in a read of the pipe, would otherwise hold the exit up by 300 ms
-         * (at its last safepoint a JVM waits up to that long for threads in native code): every run of the job paid
-         * it. Closing the channel wakes the thread. While other threads keep the JVM running, it keeps watching:
-         * the parent's end must still end them.
+         * Stops reading standard input when the JVM is about to exit: when no live thread but the caller and daemons
+         * keeps it running. Closing the channel wakes the read (the JDK signals the thread blocked in it) and returns
+         * once the thread has left it; the watch then looks at the parent's pid instead ({@link ParentWatch}). While
+         * other threads keep the JVM running, it keeps reading: they may run for long.
          *
-         * @return whether it stopped (if not, the JVM exits a little later, as it did before)
+         * @return whether it stopped reading
          */
-        public boolean stopBeforeExit() throws InterruptedException {
+        public boolean stopBeforeExit() {
             Thread caller = Thread.currentThread();
             boolean othersRunning = Thread.getAllStackTraces().keySet().stream()
                     .anyMatch(t -> t != caller && !t.isDaemon() && t.isAlive());
@@ -98,11 +132,10 @@ public final class ParentWatch {
             }
             try {
                 in.close();
+                return true;
             } catch (IOException e) {
-                return false;
+                return false; // then the JVM exits 300 ms later, as it did before
             }
-            thread.join(STOP_WAIT_MS);
-            return !thread.isAlive();
         }
 
         /** The watching thread. */

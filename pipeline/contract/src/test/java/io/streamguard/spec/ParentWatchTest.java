@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The watch on a fork's standard input, in child JVMs whose standard input is a pipe this test holds open, as the
@@ -22,15 +27,15 @@ class ParentWatchTest {
     @Test
     void stoppingBeforeExitWakesTheThreadBlockedInTheRead() throws Exception {
         Process child = child("stop");
-        assertThat(firstLine(child)).isEqualTo("stopped=true alive=false");
+        assertThat(firstLine(child)).isEqualTo("stopped=true reading=false state=TIMED_WAITING");
         assertThat(child.waitFor(CHILD_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).as("the JVM ends as its main does, not as a lost parent").isZero();
     }
 
     @Test
-    void aJvmThatOtherThreadsKeepRunningKeepsWatching() throws Exception {
+    void aJvmThatOtherThreadsKeepRunningKeepsReading() throws Exception {
         Process child = child("busy");
-        assertThat(firstLine(child)).isEqualTo("stopped=false alive=true");
+        assertThat(firstLine(child)).isEqualTo("stopped=false reading=true");
         child.getOutputStream().close(); // the parent's end: the watch still ends the JVM that the busy thread holds
         assertThat(child.waitFor(CHILD_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).isEqualTo(ParentWatch.EXIT_PARENT_GONE);
@@ -45,10 +50,56 @@ class ParentWatchTest {
         assertThat(child.exitValue()).isEqualTo(ParentWatch.EXIT_PARENT_GONE);
     }
 
-    private static Process child(String mode) throws Exception {
+    /**
+     * After a stop the pipe can no longer tell, and a JVM that does not exit (a hook that hangs, a thread started
+     * late) must still end with its parent: here a shell between this test and the child, killed with -9.
+     */
+    @Test
+    void afterAStopTheParentsEndStillEndsTheJvm(@TempDir Path temp) throws Exception {
+        List<String> quoted = new ArrayList<>();
+        for (String arg : childCommand("stop-then-hang")) {
+            quoted.add("'" + arg.replace("'", "'\\''") + "'");
+        }
+        // Not exec'd: the shell stays the child's parent, and the test kills it. The output goes to a file: Java
+        // drains and closes a process's pipe when that process (the shell) exits, and the child writes after.
+        Path output = temp.resolve("child.out");
+        Process shell = new ProcessBuilder("sh", "-c", String.join(" ", quoted) + " 2>&1; exit 0")
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        ProcessHandle child = null;
+        try {
+            List<String> lines = List.of();
+            for (int i = 0; i < CHILD_SECONDS * 100 && !lines.contains("stopped=true"); i++) {
+                Thread.sleep(10);
+                lines = Files.readAllLines(output);
+            }
+            assertThat(lines).contains("stopped=true");
+            child = ProcessHandle.of(Long.parseLong(lines.get(0).substring("pid=".length()))).orElseThrow();
+            shell.destroyForcibly(); // SIGKILL
+            Optional<ProcessHandle> exited = Optional.empty();
+            try {
+                exited = Optional.of(child.onExit().get(CHILD_SECONDS, TimeUnit.SECONDS));
+            } catch (java.util.concurrent.TimeoutException stillRunning) {
+                // asserted below
+            }
+            assertThat(exited).as("the child (pid %d) ends within %d s of its parent's kill -9", child.pid(),
+                    CHILD_SECONDS).isPresent();
+            assertThat(Files.readString(output)).contains("the process that started the test's child is gone");
+        } finally {
+            shell.destroyForcibly();
+            if (child != null) {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    private static List<String> childCommand(String mode) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(java.toString(), "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                Child.class.getName(), mode).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return List.of(java.toString(), "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                Child.class.getName(), mode);
+    }
+
+    private static Process child(String mode) throws Exception {
+        return new ProcessBuilder(childCommand(mode)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
     private static String firstLine(Process child) throws Exception {
@@ -56,15 +107,22 @@ class ParentWatchTest {
         return out.readLine();
     }
 
-    /** A fork that watches its standard input; {@code stop}, {@code busy} or {@code wait}. */
+    /** A fork that watches its standard input; {@code stop}, {@code busy}, {@code wait} or {@code stop-then-hang}. */
     static final class Child {
         public static void main(String[] args) throws Exception {
             ParentWatch.Watch watch = ParentWatch.exitWhenStandardInputCloses("the test's child");
-            awaitBlockedInRead(watch.thread());
+            awaitReading(watch.thread(), true);
             switch (args[0]) {
                 case "stop" -> {
                     boolean stopped = watch.stopBeforeExit();
-                    System.out.println("stopped=" + stopped + " alive=" + watch.thread().isAlive());
+                    awaitReading(watch.thread(), false);
+                    Thread.State state = watch.thread().getState();
+                    for (int i = 0; i < 3_000 && state != Thread.State.TIMED_WAITING; i++) {
+                        Thread.sleep(10);
+                        state = watch.thread().getState();
+                    }
+                    System.out.println("stopped=" + stopped + " reading=" + reading(watch.thread()) + " state="
+                            + state);
                 }
                 case "busy" -> {
                     Thread busy = new Thread(() -> {
@@ -76,7 +134,13 @@ class ParentWatchTest {
                     }, "busy");
                     busy.start();
                     boolean stopped = watch.stopBeforeExit();
-                    System.out.println("stopped=" + stopped + " alive=" + watch.thread().isAlive());
+                    System.out.println("stopped=" + stopped + " reading=" + reading(watch.thread()));
+                }
+                case "stop-then-hang" -> {
+                    System.out.println("pid=" + ProcessHandle.current().pid());
+                    System.out.println("stopped=" + watch.stopBeforeExit());
+                    System.out.flush();
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(CHILD_SECONDS * 2)); // as a hook that hangs would
                 }
                 default -> {
                     System.out.println("watching");
@@ -86,16 +150,21 @@ class ParentWatchTest {
             System.out.flush();
         }
 
-        /** Until the watching thread sits in its read of the pipe, where only a close can reach it. */
-        private static void awaitBlockedInRead(Thread watching) throws InterruptedException {
+        /** Whether the watching thread sits in its read of the pipe, where only a close can reach it. */
+        private static boolean reading(Thread watching) {
+            return Arrays.stream(watching.getStackTrace()).anyMatch(f -> f.getClassName().endsWith("FileDispatcherImpl")
+                    && f.getMethodName().startsWith("read"));
+        }
+
+        private static void awaitReading(Thread watching, boolean reading) throws InterruptedException {
             for (int i = 0; i < 3_000; i++) {
-                if (Arrays.stream(watching.getStackTrace()).anyMatch(f -> f.getClassName().endsWith("FileDispatcherImpl")
-                        && f.getMethodName().startsWith("read"))) {
+                if (reading(watching) == reading) {
                     return;
                 }
                 Thread.sleep(10);
             }
-            throw new IllegalStateException("the watching thread never read: " + Arrays.toString(watching.getStackTrace()));
+            throw new IllegalStateException("the watching thread is " + (reading ? "not " : "still ") + "reading: "
+                    + Arrays.toString(watching.getStackTrace()));
         }
     }
 }

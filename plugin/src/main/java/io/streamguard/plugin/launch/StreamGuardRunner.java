@@ -114,7 +114,13 @@ public final class StreamGuardRunner {
                     + request.master() + ")");
             // Reading the report needs Jackson's classes and deserializers: about 0.45 s in this JVM if built after
             // the job; built while the job runs, on a core it leaves idle, reading it takes about 20 ms.
-            Thread reportReader = new Thread(ReportJson::prepareReading, "streamguard-report-reader");
+            Thread reportReader = new Thread(() -> {
+                try {
+                    ReportJson.prepareReading();
+                } catch (RuntimeException | LinkageError e) {
+                    // then reading the report after the job fails too, and the build says why
+                }
+            }, "streamguard-report-reader");
             reportReader.setDaemon(true);
             reportReader.start();
             launcher.forkSparkMain(JOB_MAIN_CLASS, "streamguard-job", classpath, args, jvmArgs, request.maxEvents(), work,
