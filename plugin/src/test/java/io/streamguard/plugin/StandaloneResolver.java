@@ -21,8 +21,14 @@ public final class StandaloneResolver {
     }
 
     public static ClasspathResolver create() {
+        return create(java.util.Map.of());
+    }
+
+    /** {@link #create()}, with these Maven Resolver settings in its session ({@code -D} options on Maven's line). */
+    public static ClasspathResolver create(java.util.Map<String, String> configProperties) {
         RepositorySystem system = new RepositorySystemSupplier().get();
         DefaultRepositorySystemSession session = MavenRepositorySystemUtils.newSession();
+        configProperties.forEach(session::setConfigProperty);
         // As Maven does: POM profiles activated by JDK or OS, and ${java.version}-style properties, need these.
         session.setSystemProperties(System.getProperties());
         String local = System.getProperty("maven.repo.local",

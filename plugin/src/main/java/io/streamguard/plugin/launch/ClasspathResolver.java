@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.aether.DefaultRepositorySystemSession;
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.RepositorySystemSession;
 import org.eclipse.aether.artifact.DefaultArtifact;
@@ -31,15 +32,37 @@ public final class ClasspathResolver {
         return !d.isOptional() && (scope.isEmpty() || scope.equals("compile") || scope.equals("runtime"));
     };
 
+    /** Maven Resolver's setting of how it collects a dependency graph: {@code df} (its default) or {@code bf}. */
+    static final String COLLECTOR = "aether.dependencyCollector.impl";
+    /**
+     * The breadth-first collector (Maven Resolver 1.8 and later: Maven 3.9; older ones ignore the setting) skips what it
+     * has already collected: the job's graph of Spark's dependencies has 432 nodes that way instead of 530, for the same
+     * classpath in the same order (ClasspathResolverTest). Resolving it is most of the plugin's time before the fork:
+     * from the goal's start to the fork 1.32-1.38 s instead of 1.59-1.73 s, 3 interleaved pairs, Maven 3.9.11.
+     */
+    static final String BREADTH_FIRST = "bf";
+
     private final RepositorySystem system;
     private final RepositorySystemSession session;
     private final List<RemoteRepository> repositories;
 
+    /** @param session Maven's session; collecting breadth-first unless it chose a collector ({@link #COLLECTOR}) */
     public ClasspathResolver(RepositorySystem system, RepositorySystemSession session,
                              List<RemoteRepository> repositories) {
         this.system = system;
-        this.session = session;
+        this.session = session.getConfigProperties().containsKey(COLLECTOR) ? session : breadthFirst(session);
         this.repositories = List.copyOf(repositories);
+    }
+
+    private static RepositorySystemSession breadthFirst(RepositorySystemSession session) {
+        DefaultRepositorySystemSession copy = new DefaultRepositorySystemSession(session);
+        copy.setConfigProperty(COLLECTOR, BREADTH_FIRST);
+        return copy;
+    }
+
+    /** The collector this resolver's session asks for. */
+    Object collector() {
+        return session.getConfigProperties().get(COLLECTOR);
     }
 
     /**
