@@ -22,7 +22,7 @@ import java.util.OptionalLong;
  * every {@value #PARENT_POLL_MS} ms, until the JVM has exited: when the parent dies the kernel gives the fork another
  * parent, so a changed pid means the same as the end of the pipe (a reused pid cannot fool it, unlike asking whether a
  * pid is alive). A sleeping thread does not hold the exit up. Shutdown hooks that hang, or threads that keep the JVM
- * running after its main, still end with the parent.
+ * running after its main, still end with the parent, at most {@value #PARENT_POLL_MS} ms later than through the pipe.
  *
  * <p>Plain JDK only: the broker's JVM uses it too, as a wrapper main ({@code ParentWatch kafka.Kafka args...}).
  */
@@ -116,25 +116,16 @@ public final class ParentWatch {
         }
 
         /**
-         * Stops reading standard input when the JVM is about to exit: when no live thread but the caller and daemons
-         * keeps it running. Closing the channel wakes the read (the JDK signals the thread blocked in it) and returns
-         * once the thread has left it; the watch then looks at the parent's pid instead ({@link ParentWatch}). While
-         * other threads keep the JVM running, it keeps reading: they may run for long.
-         *
-         * @return whether it stopped reading
+         * Stops reading standard input, for a JVM whose work is done and that is about to exit. Closing the channel
+         * wakes the read (the JDK signals the thread blocked in it) and returns once the thread has left it; the watch
+         * then looks at the parent's pid instead ({@link ParentWatch}), so a JVM that does not exit after all (a hook
+         * that hangs, a thread still running) still ends with its parent.
          */
-        public boolean stopBeforeExit() {
-            Thread caller = Thread.currentThread();
-            boolean othersRunning = Thread.getAllStackTraces().keySet().stream()
-                    .anyMatch(t -> t != caller && !t.isDaemon() && t.isAlive());
-            if (othersRunning) {
-                return false;
-            }
+        public void stopBeforeExit() {
             try {
                 in.close();
-                return true;
             } catch (IOException e) {
-                return false; // then the JVM exits 300 ms later, as it did before
+                // then the watch keeps reading, and the JVM exits 300 ms later, as it did before
             }
         }
 
