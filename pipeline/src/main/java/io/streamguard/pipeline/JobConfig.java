@@ -62,7 +62,8 @@ public record JobConfig(
             "  --secrets stdin              read secret settings from standard input (to its end or a line "
                     + END_OF_SECRETS + "):",
             "                               properties kafka.KEY (Kafka client), spark.KEY (Spark), system.KEY (JVM)",
-            "  --exit-with-parent true      exit when standard input closes (the plugin's fork: Maven is gone)");
+            "  --exit-with-parent true      exit when standard input closes (the plugin's fork: Maven is gone), and",
+            "                               once the job is done, when its parent process changes");
 
     private static final Set<String> OPTIONS;
 

@@ -58,9 +58,10 @@ public final class ParentWatch {
                 }
             } catch (ClosedChannelException closed) {
                 // Closed by stopBeforeExit (or the thread was interrupted): the pipe can no longer tell, the pid can.
-                if (!awaitNewParent(parent)) {
+                if (parent.isEmpty()) {
                     return;
                 }
+                awaitNewParent(parent.getAsLong());
             } catch (IOException e) {
                 // a broken pipe is the same news as the end of the stream
             }
@@ -68,22 +69,23 @@ public final class ParentWatch {
         }, "streamguard-parent-watch");
         watch.setDaemon(true);
         watch.start();
-        return new Watch(in, watch);
+        return new Watch(in, watch, parent);
     }
 
-    /** Sleeps until the JVM has another parent than {@code parent}: true, or it cannot tell: false. */
-    private static boolean awaitNewParent(OptionalLong parent) {
-        if (parent.isEmpty()) {
-            return false;
-        }
-        while (parentPid().equals(parent)) {
+    /**
+     * Sleeps until the JVM has a parent, and it is not {@code parent}. A parent it cannot read (out of file
+     * descriptors, say) is no news: only a parent seen with another pid is.
+     */
+    private static void awaitNewParent(long parent) {
+        OptionalLong now = parentPid();
+        while (now.isEmpty() || now.getAsLong() == parent) {
             try {
                 Thread.sleep(PARENT_POLL_MS);
             } catch (InterruptedException e) {
                 // only the parent's end ends this watch (a stop closes the pipe, it does not interrupt)
             }
+            now = parentPid();
         }
-        return true;
     }
 
     private static OptionalLong parentPid() {
@@ -109,19 +111,26 @@ public final class ParentWatch {
     public static final class Watch {
         private final ReadableByteChannel in;
         private final Thread thread;
+        private final OptionalLong parent;
 
-        private Watch(ReadableByteChannel in, Thread thread) {
+        private Watch(ReadableByteChannel in, Thread thread, OptionalLong parent) {
             this.in = in;
             this.thread = thread;
+            this.parent = parent;
         }
 
         /**
          * Stops reading standard input, for a JVM whose work is done and that is about to exit. Closing the channel
          * wakes the read (the JDK signals the thread blocked in it) and returns once the thread has left it; the watch
          * then looks at the parent's pid instead ({@link ParentWatch}), so a JVM that does not exit after all (a hook
-         * that hangs, a thread still running) still ends with its parent.
+         * that hangs, a thread still running) still ends with its parent. Only if the parent is still the one the
+         * watch started under: a JVM whose parent could not be read, or has changed while the pipe stayed open (a
+         * launcher that started it in the background and left), keeps reading the pipe, and exits 300 ms later.
          */
         public void stopBeforeExit() {
+            if (parent.isEmpty() || !parentPid().equals(parent)) {
+                return;
+            }
             try {
                 in.close();
             } catch (IOException e) {

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
 import io.streamguard.plugin.embedded.EmbeddedDataset;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.eclipse.aether.internal.impl.collect.DefaultDependencyCollector;
+import org.eclipse.aether.internal.impl.collect.bf.BfDependencyCollector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +26,13 @@ class ClasspathResolverTest {
             Map.of(ClasspathResolver.COLLECTOR, "df"));
 
     @Test
-    void collectsBreadthFirstUnlessTheUserChoseACollector() {
+    void collectsBreadthFirstUnlessTheUserChoseACollector() throws ReflectiveOperationException {
+        // The resolver's own names: a misspelt setting would leave both resolvers depth-first, and the comparisons
+        // below would compare a collector with itself.
+        Field setting = DefaultDependencyCollector.class.getDeclaredField("CONFIG_PROP_COLLECTOR_IMPL");
+        setting.setAccessible(true);
+        assertThat(setting.get(null)).isEqualTo(ClasspathResolver.COLLECTOR);
+        assertThat(BfDependencyCollector.NAME).isEqualTo(ClasspathResolver.BREADTH_FIRST);
         assertThat(byDefault.collector()).isEqualTo(ClasspathResolver.BREADTH_FIRST);
         assertThat(depthFirst.collector()).isEqualTo("df");
     }
