@@ -20,9 +20,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Class-data sharing for a forked Spark JVM: every start of Spark loads and verifies ~22,000 classes from the same
- * ~175 jars, which a dynamic CDS archive maps from one file instead (1,000 events, 2 cores: about 4 s of a 19 s run;
- * the README's Performance section has the numbers).
+ * Class-data sharing for a forked JVM: every start of Spark loads and verifies ~22,000 classes from the same ~175 jars,
+ * which a dynamic CDS archive maps from one file instead (1,000 events, 2 cores: about 4 s of a 19 s run; the README's
+ * Performance section has the numbers). The embedded Kafka broker's JVM gets one too ({@link #BROKER}): its start took
+ * 3.2-3.3 s with an archive instead of 4.5-5.1 s.
  *
  * <p>The archive is keyed by the JVM and the classpath (each entry's path, size and modification time), so another
  * JDK, another Spark or a rebuilt pipeline jar gets its own archive instead of one the JVM would reject. The first
@@ -34,25 +35,32 @@ import java.util.UUID;
  *
  * <p>Archives live in one directory per user ({@link #directory()}), not per project or work directory: created once
  * per classpath on a machine, reused by every project, test and {@code mvn clean} after it. An archive is about
- * 160 MB, so only the {@value #KEPT} most recently used stay.
+ * 160 MB, so only the {@value #KEPT} most recently used of each kind ({@link #SPARK}, {@link #BROKER}) stay.
  */
 public final class ClassDataArchive {
 
     /** System property that moves the archives elsewhere ({@code none}: no class-data sharing at all). */
     public static final String DIRECTORY_PROPERTY = "streamguard.classDataDirectory";
 
-    /** Archives kept in the directory, the most recently used ones. */
+    /** Archives of one kind kept in the directory, the most recently used ones. */
     static final int KEPT = 3;
+
+    /** The kind of the archives of Spark's JVMs: the job's, the evaluation's, the benchmarks'. */
+    public static final String SPARK = "spark";
+    /** The kind of the archives of the embedded Kafka broker's JVM (about 50 MB each). */
+    public static final String BROKER = "kafka-broker";
 
     private static final String NONE = "none";
     /** A JVM's exit code after a fatal error (it aborts, after writing hs_err). */
     private static final int JVM_FATAL_ERROR = 134;
     private static final String QUIET = "-Xlog:cds=off,cds+dynamic=off";
 
+    private final String kind;
     private final Path archive;
     private final Path dump;
 
-    private ClassDataArchive(Path archive, Path dump) {
+    private ClassDataArchive(String kind, Path archive, Path dump) {
+        this.kind = kind;
         this.archive = archive;
         this.dump = dump;
     }
@@ -81,6 +89,14 @@ public final class ClassDataArchive {
     }
 
     /**
+     * Like {@link #forClasspath(List)}, for a JVM of another {@code kind} than Spark's ({@link #BROKER}), which gets
+     * no options of the user's but inherits this process's environment (see {@link #forClasspath(List, List)}).
+     */
+    public static Optional<ClassDataArchive> forClasspath(String kind, List<Path> classpath) {
+        return forClasspath(kind, classpath, List.of(), System.getenv());
+    }
+
+    /**
      * Like {@link #forClasspath(List)}, for a fork that also gets {@code userJvmOptions} and inherits this process's
      * environment: none when they choose class-data sharing themselves ({@code -Xshare:off} would make a dump fail
      * the fork at its exit), and none when they, or the JVM's option variables ({@code JAVA_TOOL_OPTIONS}...,
@@ -91,18 +107,24 @@ public final class ClassDataArchive {
      * class-file load hook as a recording. A profiled or debugged run is slower by the archive's 4 s instead.
      */
     public static Optional<ClassDataArchive> forClasspath(List<Path> classpath, List<String> userJvmOptions) {
-        return forClasspath(classpath, userJvmOptions, System.getenv());
+        return forClasspath(SPARK, classpath, userJvmOptions, System.getenv());
     }
 
     static Optional<ClassDataArchive> forClasspath(List<Path> classpath, List<String> userJvmOptions,
                                                    Map<String, String> environment) {
+        return forClasspath(SPARK, classpath, userJvmOptions, environment);
+    }
+
+    private static Optional<ClassDataArchive> forClasspath(String kind, List<Path> classpath,
+                                                           List<String> userJvmOptions,
+                                                           Map<String, String> environment) {
         List<String> options = JvmPolicy.userOptions(userJvmOptions, environment);
         if (options.stream().anyMatch(ClassDataArchive::excludesArchive)) {
             return Optional.empty();
         }
         Optional<Path> directory = directory();
         try {
-            return directory.isEmpty() ? Optional.empty() : of(directory.get(), classpath);
+            return directory.isEmpty() ? Optional.empty() : of(directory.get(), kind, classpath);
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -121,6 +143,11 @@ public final class ClassDataArchive {
      * classpath).
      */
     public static Optional<ClassDataArchive> of(Path directory, List<Path> classpath) throws IOException {
+        return of(directory, SPARK, classpath);
+    }
+
+    /** Like {@link #of(Path, List)}, for a JVM of another {@code kind}: its archives are named and evicted apart. */
+    static Optional<ClassDataArchive> of(Path directory, String kind, List<Path> classpath) throws IOException {
         if (!classpath.stream().allMatch(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jar"))) {
             return Optional.empty();
         }
@@ -128,9 +155,9 @@ public final class ClassDataArchive {
         // A directory that exists but cannot be written (read-only, immutable) would make the fork's JVM exit 1 at
         // its very end, after the run's work, when it cannot write its dump: find out now, and go without.
         Files.delete(Files.createTempFile(directory, ".probe-", ".tmp"));
-        deleteStaleDumps(directory);
-        Path archive = directory.resolve("spark-" + key(classpath) + ".jsa");
-        return Optional.of(new ClassDataArchive(archive, directory.resolve(archive.getFileName() + "."
+        deleteStaleDumps(directory, kind);
+        Path archive = directory.resolve(kind + "-" + key(classpath) + ".jsa");
+        return Optional.of(new ClassDataArchive(kind, archive, directory.resolve(archive.getFileName() + "."
                 + UUID.randomUUID() + ".dumping")));
     }
 
@@ -180,9 +207,9 @@ public final class ClassDataArchive {
     }
 
     /** Dumps of forks that never ended (kill -9 of Maven), a day old: about 160 MB each otherwise left forever. */
-    private static void deleteStaleDumps(Path directory) {
+    private static void deleteStaleDumps(Path directory, String kind) {
         Instant dayAgo = Instant.now().minusSeconds(86_400);
-        try (DirectoryStream<Path> found = Files.newDirectoryStream(directory, "spark-*.dumping")) {
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(directory, kind + "-*.dumping")) {
             for (Path stale : found) {
                 if (Files.getLastModifiedTime(stale).toInstant().isBefore(dayAgo)) {
                     Files.deleteIfExists(stale);
@@ -230,10 +257,13 @@ public final class ClassDataArchive {
         return false;
     }
 
-    /** Keeps the {@value #KEPT} most recently used archives; a fork mapping a deleted one keeps its mapping. */
+    /**
+     * Keeps the {@value #KEPT} most recently used archives of this kind; a fork mapping a deleted one keeps its
+     * mapping.
+     */
     private void deleteLeastRecentlyUsed() throws IOException {
         List<Path> archives = new ArrayList<>();
-        try (DirectoryStream<Path> found = Files.newDirectoryStream(archive.getParent(), "spark-*.jsa")) {
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(archive.getParent(), kind + "-*.jsa")) {
             found.forEach(archives::add);
         }
         archives.remove(archive);

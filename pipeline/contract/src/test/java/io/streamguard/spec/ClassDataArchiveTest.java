@@ -79,6 +79,34 @@ class ClassDataArchiveTest {
         assertThat(made.subList(1, made.size())).allSatisfy(p -> assertThat(p).exists());
     }
 
+    @Test
+    void eachKindKeepsItsOwnMostRecentlyUsedArchives() throws IOException {
+        Path a = jar("a.jar", "a");
+        Path archives = dir.resolve("archives");
+        ClassDataArchive broker = ClassDataArchive.of(archives, ClassDataArchive.BROKER, List.of(a)).orElseThrow();
+        assertThat(broker.archive().getFileName().toString()).startsWith("kafka-broker-").endsWith(".jsa");
+        Files.writeString(Path.of(option(broker.jvmOptions(), "-XX:ArchiveClassesAtExit=")), "broker");
+        broker.forkEnded(0);
+        Files.setLastModifiedTime(broker.archive(), FileTime.fromMillis(1_000L));
+        ClassDataArchive spark = ClassDataArchive.of(archives, List.of(a)).orElseThrow();
+        assertThat(spark.archive()).isNotEqualTo(broker.archive());
+        assertThat(option(spark.jvmOptions(), "-XX:ArchiveClassesAtExit=")).startsWith(
+                archives.resolve("spark-").toString());
+        for (int build = 0; build < ClassDataArchive.KEPT + 1; build++) {
+            Files.writeString(a, "build " + build);
+            Files.setLastModifiedTime(a, FileTime.fromMillis(1_000_000L * (build + 1)));
+            ClassDataArchive next = ClassDataArchive.of(archives, List.of(a)).orElseThrow();
+            Files.writeString(Path.of(option(next.jvmOptions(), "-XX:ArchiveClassesAtExit=")), "build " + build);
+            next.forkEnded(0);
+        }
+        assertThat(broker.archive()).as("the least recently used of all, but the only one of its kind")
+                .hasContent("broker");
+        try (var found = Files.list(archives)) {
+            assertThat(found.filter(p -> p.getFileName().toString().startsWith("spark-")
+                    && p.getFileName().toString().endsWith(".jsa"))).hasSize(ClassDataArchive.KEPT);
+        }
+    }
+
     /** Runs {@code check} with {@value ClassDataArchive#DIRECTORY_PROPERTY} set to {@code value} (null: unset). */
     private static void withDirectoryProperty(String value, ThrowingRunnable check) throws IOException {
         String before = System.getProperty(ClassDataArchive.DIRECTORY_PROPERTY);

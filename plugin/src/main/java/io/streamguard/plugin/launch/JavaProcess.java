@@ -62,6 +62,18 @@ public final class JavaProcess {
         return new JavaProcess(jvmOptions, classpath, mainClass, arguments, environment, workDirectory, text);
     }
 
+    /** The same process with {@code options} after its JVM options. */
+    public JavaProcess withJvmOptions(List<String> options) {
+        List<String> all = new ArrayList<>(jvmOptions);
+        all.addAll(options);
+        return new JavaProcess(all, classpath, mainClass, arguments, environment, workDirectory, input);
+    }
+
+    /** The JVM's classpath, in order. */
+    public List<Path> classpath() {
+        return classpath;
+    }
+
     /**
      * The same process started through {@link io.streamguard.spec.ParentWatch}: it exits when this JVM is gone.
      * For mains that do not read their standard input (the broker).
@@ -241,10 +253,16 @@ public final class JavaProcess {
     /** A running child process. */
     public record Started(Process process, List<String> command, Thread shutdownHook) {
 
-        /** Asks the process to stop, then kills it after {@code graceSeconds}. */
+        /**
+         * Asks the process to stop (SIGTERM), then kills it after {@code graceSeconds}. Through its handle:
+         * {@link Process#destroy} also closes the pipes, and a fork that watches its standard input
+         * ({@link io.streamguard.spec.ParentWatch}) would take that for its parent's end and exit
+         * {@value io.streamguard.spec.ParentWatch#EXIT_PARENT_GONE} instead of stopping as asked (measured: the
+         * broker said so in its log at every stop). The pipes close when the process has exited.
+         */
         public void stop(int graceSeconds) {
             process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
+            process.toHandle().destroy();
             try {
                 if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
