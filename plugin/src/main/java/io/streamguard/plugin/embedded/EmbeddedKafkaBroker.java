@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,8 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -82,9 +85,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public static EmbeddedKafkaBroker start(List<Path> classpath, Path directory, Map<String, String> extraConfig,
                                             Map<String, String> saslPlainUsers, Console console) {
+        return start(classpath, directory, extraConfig, saslPlainUsers, console, true);
+    }
+
+    /**
+     * Starts a broker on the storage an earlier broker of {@link #start(List, Path, Map, Console)} left in
+     * {@code directory}, with its topics and records, on new free ports (a single KRaft voter elects itself whatever
+     * its port). Fails like a start does if that storage is missing or unusable.
+     */
+    public static EmbeddedKafkaBroker restart(List<Path> classpath, Path directory, Console console) {
+        if (!Files.isRegularFile(directory.resolve("data").resolve("meta.properties"))) {
+            throw new IllegalStateException("no broker storage to restart in " + directory);
+        }
+        return start(classpath, directory, Map.of(), Map.of(), console, false);
+    }
+
+    private static EmbeddedKafkaBroker start(List<Path> classpath, Path directory, Map<String, String> extraConfig,
+                                             Map<String, String> saslPlainUsers, Console console, boolean fresh) {
         try {
-            deleteRecursively(directory);
-            Files.createDirectories(directory);
+            if (fresh) {
+                deleteRecursively(directory);
+                Files.createDirectories(directory);
+            }
             int[] ports = freePorts(saslPlainUsers.isEmpty() ? 2 : 3);
             int port = ports[0];
             int controllerPort = ports[1];
@@ -141,12 +163,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     "-Dlog4j2.configurationFile=" + log4j.toUri(), "-Djava.awt.headless=true");
 
             long started = System.nanoTime();
-            JavaProcess.Result format = new JavaProcess(jvm, classpath, "kafka.tools.StorageTool",
-                    List.of("format", "-c", config.toString(), "-t", Uuid.randomUuid().toString(), "--standalone"),
-                    Map.of(), directory).run("kafka-storage-format", line -> console.debug("[kafka-format] " + line));
-            if (format.exitCode() != 0) {
-                throw new IllegalStateException("Formatting the embedded broker's storage failed (exit "
-                        + format.exitCode() + "):\n" + String.join("\n", format.lastLines()));
+            if (fresh) {
+                JavaProcess.Result format = new JavaProcess(jvm, classpath, "kafka.tools.StorageTool",
+                        List.of("format", "-c", config.toString(), "-t", Uuid.randomUuid().toString(),
+                                "--standalone"), Map.of(), directory)
+                        .run("kafka-storage-format", line -> console.debug("[kafka-format] " + line));
+                if (format.exitCode() != 0) {
+                    throw new IllegalStateException("Formatting the embedded broker's storage failed (exit "
+                            + format.exitCode() + "):\n" + String.join("\n", format.lastLines()));
+                }
             }
             Path log = directory.resolve("broker.log");
             // Exits by itself when this JVM is gone (kill -9 of Maven), not only through the shutdown hook.
@@ -200,6 +225,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating topic " + topic, e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("the embedded broker did not create topic " + topic + " within 30 s", e);
+        }
+    }
+
+    /**
+     * The records of {@code topic} if it has exactly {@code partitions} partitions and every one still starts at
+     * offset 0 (nothing deleted); else -1. Its end offsets, summed: a topic written only by non-transactional
+     * producers holds a record at every offset.
+     */
+    public long records(String topic, int partitions) {
+        try (Admin admin = admin()) {
+            var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic);
+            if (description.partitions().size() != partitions) {
+                return -1;
+            }
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (var partition : description.partitions()) {
+                var tp = new TopicPartition(topic, partition.partition());
+                earliest.put(tp, OffsetSpec.earliest());
+                latest.put(tp, OffsetSpec.latest());
+            }
+            var starts = admin.listOffsets(earliest).all().get(30, TimeUnit.SECONDS);
+            if (starts.values().stream().anyMatch(o -> o.offset() != 0)) {
+                return -1;
+            }
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(o -> o.offset()).sum();
+        } catch (ExecutionException e) {
+            return -1; // no such topic, or the broker could not say: either way not the records asked for
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while counting the records of " + topic, e);
+        } catch (TimeoutException e) {
+            return -1;
         }
     }
 

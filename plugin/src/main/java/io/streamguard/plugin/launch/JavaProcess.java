@@ -88,7 +88,8 @@ public final class JavaProcess {
                 workDirectory, input);
     }
 
-    private static Path codeSource(Class<?> type) {
+    /** The jar (or classes directory) {@code type} was loaded from. */
+    public static Path codeSource(Class<?> type) {
         try {
             return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (java.net.URISyntaxException e) {

@@ -1,0 +1,115 @@
+package io.streamguard.plugin.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamguard.plugin.Console;
+import io.streamguard.plugin.PluginVersions;
+import io.streamguard.plugin.StandaloneResolver;
+import io.streamguard.plugin.launch.RunRequest;
+import io.streamguard.report.GroundTruth;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run without brokers seeds its topic once: the next run with the same settings starts a real broker on the same
+ * storage, and anything that makes that storage differ from what was seeded seeds anew.
+ */
+class EmbeddedDatasetTest {
+
+    @TempDir
+    Path temp;
+
+    /** The console's lines, as "LEVEL message", and on stderr as usual. */
+    private final List<String> said = new ArrayList<>();
+    private final Console console = new Console() {
+        @Override
+        public void info(String message) {
+            said.add("INFO " + message);
+            System.err.println("[INFO] " + message);
+        }
+
+        @Override
+        public void warn(String message) {
+            said.add("WARN " + message);
+            System.err.println("[WARNING] " + message);
+        }
+
+        @Override
+        public void debug(String message) {
+        }
+    };
+
+    private RunRequest request(long events) {
+        return RunRequest.builder().embeddedEvents(events).workDirectory(temp.resolve("work"))
+                .outputDirectory(temp.resolve("out")).build();
+    }
+
+    private List<String> saidSince(int mark) {
+        return List.copyOf(said.subList(mark, said.size()));
+    }
+
+    @Test
+    void aRunWithTheSameSettingsReusesTheSeededTopicAndAnythingElseSeedsAnew() throws Exception {
+        EmbeddedDataset dataset = new EmbeddedDataset(StandaloneResolver.create(), PluginVersions.load(), console);
+        Path seededFile = temp.resolve("work").resolve("broker").resolve(EmbeddedDataset.SEEDED_FILE);
+        String topic = request(2_000).topic();
+
+        GroundTruth truth;
+        try (EmbeddedDataset.Seeded first = dataset.start(request(2_000))) {
+            assertThat(first.events()).isEqualTo(2_000);
+            assertThat(first.broker().records(topic, EmbeddedDataset.PARTITIONS)).isEqualTo(2_000);
+            truth = first.groundTruth();
+        }
+        assertThat(said).anyMatch(l -> l.startsWith("INFO Seeded '" + topic + "' with 2,000 synthetic events"));
+        assertThat(Files.readString(seededFile)).contains("topic=" + topic + "\n", "events=Config[events=2000, ");
+
+        int mark = said.size();
+        try (EmbeddedDataset.Seeded second = dataset.start(request(2_000))) {
+            assertThat(second.events()).isEqualTo(2_000);
+            assertThat(second.groundTruth()).isEqualTo(truth);
+            assertThat(second.broker().records(topic, EmbeddedDataset.PARTITIONS)).isEqualTo(2_000);
+            // Someone else's record, written while the broker runs: the topic no longer holds what was seeded.
+            produceOne(second.bootstrapServers(), topic);
+        }
+        assertThat(saidSince(mark)).anyMatch(l -> l.startsWith("INFO Reusing the 2,000 synthetic events an earlier "
+                + "run seeded into '" + topic + "'")).noneMatch(l -> l.contains("Seed"));
+
+        mark = said.size();
+        try (EmbeddedDataset.Seeded third = dataset.start(request(2_000))) {
+            assertThat(third.broker().records(topic, EmbeddedDataset.PARTITIONS)).isEqualTo(2_000);
+        }
+        assertThat(saidSince(mark)).anyMatch(l -> l.equals("WARN The embedded broker's topic '" + topic + "' in "
+                + temp.resolve("work").resolve("broker") + " no longer holds the 2,000 events an earlier run seeded "
+                + "(2,001 records); seeding anew."))
+                .anyMatch(l -> l.startsWith("INFO Seeded '" + topic + "' with 2,000 synthetic events"));
+
+        mark = said.size();
+        try (EmbeddedDataset.Seeded fourth = dataset.start(request(3_000))) {
+            assertThat(fourth.events()).isEqualTo(3_000);
+            assertThat(fourth.broker().records(topic, EmbeddedDataset.PARTITIONS)).isEqualTo(3_000);
+        }
+        assertThat(saidSince(mark)).anyMatch(l -> l.startsWith("INFO Seeded '" + topic + "' with 3,000 synthetic "
+                + "events")).noneMatch(l -> l.contains("Reusing") || l.startsWith("WARN"));
+        assertThat(Files.readString(seededFile)).contains("events=Config[events=3000, ");
+    }
+
+    private static void produceOne(String bootstrapServers, String topic) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(topic, "{}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+    }
+}
