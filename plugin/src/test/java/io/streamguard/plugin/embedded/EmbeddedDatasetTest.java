@@ -7,27 +7,49 @@ import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
 import io.streamguard.plugin.launch.RunRequest;
 import io.streamguard.report.GroundTruth;
+import io.streamguard.spec.ClassDataArchive;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run without brokers seeds its topic once: the next run with the same settings starts a real broker on the same
- * storage, and anything that makes that storage differ from what was seeded seeds anew.
+ * storage, and anything that makes that storage differ from what was seeded seeds anew. The broker's JVM gets a
+ * class-data archive: a broker stopped as the plugin stops it keeps its dump, and the next broker maps it.
  */
 class EmbeddedDatasetTest {
 
     @TempDir
     Path temp;
+
+    private String archivesBefore;
+
+    @BeforeEach
+    void archivesOfItsOwn() {
+        archivesBefore = System.getProperty(ClassDataArchive.DIRECTORY_PROPERTY);
+        System.setProperty(ClassDataArchive.DIRECTORY_PROPERTY, temp.resolve("class-data").toString());
+    }
+
+    @AfterEach
+    void restoreArchives() {
+        if (archivesBefore == null) {
+            System.clearProperty(ClassDataArchive.DIRECTORY_PROPERTY);
+        } else {
+            System.setProperty(ClassDataArchive.DIRECTORY_PROPERTY, archivesBefore);
+        }
+    }
 
     /** The console's lines, as "LEVEL message", and on stderr as usual. */
     private final List<String> said = new ArrayList<>();
@@ -66,15 +88,24 @@ class EmbeddedDatasetTest {
 
         GroundTruth truth;
         try (EmbeddedDataset.Seeded first = dataset.start(request(2_000))) {
+            assertThat(brokerCommandLine()).contains("-XX:ArchiveClassesAtExit=");
             assertThat(first.events()).isEqualTo(2_000);
             assertThat(first.broker().records(topic, EmbeddedDataset.PARTITIONS)).isEqualTo(2_000);
             truth = first.groundTruth();
         }
         assertThat(said).anyMatch(l -> l.startsWith("INFO Seeded '" + topic + "' with 2,000 synthetic events"));
         assertThat(Files.readString(seededFile)).contains("topic=" + topic + "\n", "events=Config[events=2000, ");
+        List<Path> archives = archives();
+        assertThat(archives).hasSize(2);
+        assertThat(archives.get(0).toString()).startsWith("kafka-broker-").endsWith(".jsa");
+        assertThat(archives.get(1).toString()).isEqualTo(archives.get(0) + ".length");
+        // Stopped through its handle: the broker did not take the stop for its parent's end (it would exit 7).
+        assertThat(Files.readString(seededFile.resolveSibling("broker.log"))).doesNotContain("is gone");
 
         int mark = said.size();
         try (EmbeddedDataset.Seeded second = dataset.start(request(2_000))) {
+            assertThat(brokerCommandLine()).contains("-XX:SharedArchiveFile="
+                    + temp.resolve("class-data").resolve(archives.get(0)));
             assertThat(second.events()).isEqualTo(2_000);
             assertThat(second.groundTruth()).isEqualTo(truth);
             assertThat(second.broker().records(topic, EmbeddedDataset.PARTITIONS)).isEqualTo(2_000);
@@ -101,6 +132,18 @@ class EmbeddedDatasetTest {
         assertThat(saidSince(mark)).anyMatch(l -> l.startsWith("INFO Seeded '" + topic + "' with 3,000 synthetic "
                 + "events")).noneMatch(l -> l.contains("Reusing") || l.startsWith("WARN"));
         assertThat(Files.readString(seededFile)).contains("events=Config[events=3000, ");
+        assertThat(archives()).isEqualTo(archives);
+    }
+
+    private List<Path> archives() throws java.io.IOException {
+        try (Stream<Path> found = Files.list(temp.resolve("class-data"))) {
+            return found.map(Path::getFileName).sorted().toList();
+        }
+    }
+
+    private static String brokerCommandLine() {
+        return ProcessHandle.current().children().map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains("kafka.Kafka")).findFirst().orElseThrow();
     }
 
     private static void produceOne(String bootstrapServers, String topic) throws Exception {
