@@ -7,10 +7,14 @@ import io.streamguard.plugin.launch.ClasspathResolver;
 import io.streamguard.plugin.launch.JavaProcess;
 import io.streamguard.report.GroundTruth;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +30,11 @@ import java.util.Optional;
  * once the seed is complete; a run reuses it only if that says the same topic, settings, generator and broker, and the
  * restarted broker holds exactly the events seeded, from offset 0. Anything else (another setting, a seed cut short by
  * a kill, a broker that will not start on it, a topic that changed) is said and seeded anew; {@code mvn clean} does
- * the same.
+ * the same. A job that fails on reused storage makes the next run seed anew too: the count cannot see a record whose
+ * bytes changed, and the job's read can (Kafka checks each batch's CRC), so such storage fails one run, not every one.
+ *
+ * <p>One run at a time uses a work directory's broker: an OS lock on {@value #LOCK_FILE} beside the storage (it dies
+ * with its process) makes a second run fail at once, saying so, instead of wiping storage a live broker is using.
  */
 public final class EmbeddedDataset {
 
@@ -34,6 +42,10 @@ public final class EmbeddedDataset {
     static final String SEEDED_FILE = "seeded.properties";
     /** Partitions of the seeded topic. */
     static final int PARTITIONS = 4;
+    /** Beside the broker's storage, in the work directory: locked by the run that uses the storage. */
+    static final String LOCK_FILE = "broker.lock";
+    /** A failed restart's log, kept where the new seed does not delete it. */
+    static final String RESTART_LOG = "broker-restart.log";
 
     private final ClasspathResolver resolver;
     private final PluginVersions versions;
@@ -45,16 +57,84 @@ public final class EmbeddedDataset {
         this.console = console;
     }
 
-    /** A started and seeded broker; closing it stops the broker. */
-    public record Seeded(EmbeddedKafkaBroker broker, GroundTruth groundTruth, long events) implements AutoCloseable {
+    /**
+     * A started and seeded broker; closing it stops the broker and lets another run use its storage.
+     *
+     * @param reused whether an earlier run seeded the events
+     */
+    public record Seeded(EmbeddedKafkaBroker broker, GroundTruth groundTruth, long events, boolean reused,
+                         StorageLock lock) implements AutoCloseable {
 
         public String bootstrapServers() {
             return broker.bootstrapServers();
         }
 
+        /**
+         * Makes the next run seed anew rather than reuse this storage: for a run whose job failed on it.
+         *
+         * @return whether there was a note to forget
+         */
+        public boolean forgetSeed() {
+            try {
+                return Files.deleteIfExists(broker.directory().resolve(SEEDED_FILE));
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
         @Override
         public void close() {
-            broker.close();
+            try {
+                broker.close();
+            } finally {
+                lock.close();
+            }
+        }
+    }
+
+    /** The OS lock on {@value #LOCK_FILE}: held from before the storage is read or wiped until the broker stopped. */
+    public static final class StorageLock implements AutoCloseable {
+        private final FileChannel channel;
+
+        private StorageLock(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        static StorageLock take(Path work, Path storage) {
+            Path file = work.resolve(LOCK_FILE);
+            FileChannel channel = null;
+            try {
+                Files.createDirectories(work);
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                if (channel.tryLock() != null) {
+                    return new StorageLock(channel);
+                }
+            } catch (OverlappingFileLockException e) {
+                // held in this JVM: another execution of a parallel build
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw new UncheckedIOException("cannot lock " + file + " for the embedded broker's storage", e);
+            }
+            closeQuietly(channel);
+            throw new IllegalStateException("Another StreamGuard run is using the embedded broker's storage in "
+                    + storage + " (it holds the lock on " + file + "). Wait for it to finish, or give this run a "
+                    + "work directory of its own (streamguard.workDirectory).");
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(channel); // releases the lock
+        }
+
+        private static void closeQuietly(FileChannel channel) {
+            if (channel == null) {
+                return;
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // the lock dies with the process at the latest
+            }
         }
     }
 
@@ -75,19 +155,29 @@ public final class EmbeddedDataset {
     public Seeded start(RunRequest request) {
         console.info("No streamguard.bootstrapServers given: starting an embedded Kafka broker");
         Path directory = request.workDirectory().resolve("broker");
+        StorageLock lock = StorageLock.take(request.workDirectory(), directory);
+        try {
+            return start(request, directory, lock);
+        } catch (RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private Seeded start(RunRequest request, Path directory, StorageLock lock) {
         SyntheticEvents events = new SyntheticEvents(syntheticConfig(request));
         List<Path> classpath = brokerClasspath();
         String seededWith = seededWith(request.topic(), events.config(), classpath);
-        Optional<Seeded> reused = reuse(classpath, directory, request.topic(), events, seededWith);
+        Optional<EmbeddedKafkaBroker> reused = reuse(classpath, directory, request.topic(), events, seededWith);
         if (reused.isPresent()) {
-            return reused.get();
+            return new Seeded(reused.get(), events.groundTruth(), events.config().events(), true, lock);
         }
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(classpath, directory, Map.of(), console);
         try {
             broker.createTopic(request.topic(), PARTITIONS, Map.of());
             long seeded = TopicSeeder.seed(broker.bootstrapServers(), Map.of(), request.topic(), events, console);
             keepSeededWith(directory, seededWith);
-            return new Seeded(broker, events.groundTruth(), seeded);
+            return new Seeded(broker, events.groundTruth(), seeded, false, lock);
         } catch (RuntimeException | Error e) {
             broker.close();
             throw e;
@@ -95,11 +185,20 @@ public final class EmbeddedDataset {
     }
 
     /** A broker on the storage an earlier run seeded with {@code seededWith}, if there is one and it holds them. */
-    private Optional<Seeded> reuse(List<Path> classpath, Path directory, String topic, SyntheticEvents events,
-                                   String seededWith) {
+    private Optional<EmbeddedKafkaBroker> reuse(List<Path> classpath, Path directory, String topic,
+                                                SyntheticEvents events, String seededWith) {
         Path file = directory.resolve(SEEDED_FILE);
         try {
-            if (!Files.isRegularFile(file) || !Files.readString(file, StandardCharsets.UTF_8).equals(seededWith)) {
+            if (!Files.isRegularFile(file)) {
+                if (Files.exists(directory)) {
+                    console.info("The embedded broker's storage in " + directory + " holds no complete seed (a run "
+                            + "that failed or was stopped, or one before this version): seeding anew.");
+                }
+                return Optional.empty();
+            }
+            if (!Files.readString(file, StandardCharsets.UTF_8).equals(seededWith)) {
+                console.info("The embedded broker's storage in " + directory + " was seeded with other settings, "
+                        + "another topic or another version of the plugin or broker (" + file + "): seeding anew.");
                 return Optional.empty();
             }
         } catch (IOException e) {
@@ -109,8 +208,17 @@ public final class EmbeddedDataset {
         try {
             broker = EmbeddedKafkaBroker.restart(classpath, directory, console);
         } catch (RuntimeException e) {
+            // Its log is in the storage the new seed deletes: keep it where the warning says.
+            Path log = directory.resolveSibling(RESTART_LOG);
+            String kept;
+            try {
+                Files.copy(directory.resolve("broker.log"), log, StandardCopyOption.REPLACE_EXISTING);
+                kept = "its log is kept in " + log;
+            } catch (IOException notCopied) {
+                kept = "its log could not be kept: " + notCopied.getMessage();
+            }
             console.warn("Could not start the embedded broker on the events an earlier run seeded in " + directory
-                    + " (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); seeding anew.");
+                    + " (" + kept + "); seeding anew. Why:\n" + e.getMessage());
             return Optional.empty();
         }
         long expected = events.config().events();
@@ -124,13 +232,13 @@ public final class EmbeddedDataset {
         if (records != expected) {
             console.warn(String.format("The embedded broker's topic '%s' in %s no longer holds the %,d events an "
                     + "earlier run seeded (%s); seeding anew.", topic, directory, expected,
-                    records < 0 ? "its partitions or first offsets changed" : String.format("%,d records", records)));
+                    records < 0 ? "the topic is gone, or its partitions or first offsets changed" : String.format("%,d records", records)));
             broker.close();
             return Optional.empty();
         }
         console.info(String.format("Reusing the %,d synthetic events an earlier run seeded into '%s' (in %s; "
                 + "mvn clean seeds anew)", records, topic, directory));
-        return Optional.of(new Seeded(broker, events.groundTruth(), records));
+        return Optional.of(broker);
     }
 
     /**

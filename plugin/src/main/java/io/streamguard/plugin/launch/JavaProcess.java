@@ -215,6 +215,12 @@ public final class JavaProcess {
             String line;
             try {
                 while ((line = reader.readLine()) != null) {
+                    if (timedOut.get()) {
+                        // Stopped at its deadline: what it prints while it stops (Spark cancelling its jobs, stack
+                        // traces) is not what it was doing, so the last lines stay those before the deadline. Still
+                        // read, so that a full pipe cannot hold its exit up.
+                        continue;
+                    }
                     lines.accept(line);
                     if (tail.size() == TAIL_LINES) {
                         tail.removeFirst();
@@ -225,7 +231,7 @@ public final class JavaProcess {
                 if (!timedOut.get()) {
                     throw e;
                 }
-                // stopping the process at its deadline closed the stream
+                // killing the process after its grace closed the stream
             }
             if (timer != null) {
                 if (!timedOut.get()) {

@@ -68,7 +68,17 @@ public final class StreamGuardRunner {
         console.warn("No streamguard.bootstrapServers: starting an embedded Kafka broker with SYNTHETIC events; "
                 + "this run scores them, not your topic.");
         try (EmbeddedDataset.Seeded data = embeddedDataset.start(request)) {
-            return runJob(request, data.bootstrapServers(), classpath, data.groundTruth(), data.events());
+            try {
+                return runJob(request, data.bootstrapServers(), classpath, data.groundTruth(), data.events());
+            } catch (JobFailedException e) {
+                // Storage whose bytes changed still holds the seeded count, and fails every run that reads it.
+                if (data.reused() && data.forgetSeed()) {
+                    throw new JobFailedException(e.exitCode(), e.getMessage() + "\nThe embedded broker served events "
+                            + "an earlier run seeded, from " + data.broker().directory() + ": the next run seeds "
+                            + "them anew.");
+                }
+                throw e;
+            }
         }
     }
 

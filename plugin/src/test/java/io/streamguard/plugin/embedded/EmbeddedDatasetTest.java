@@ -1,6 +1,7 @@
 package io.streamguard.plugin.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.plugin.Console;
 import io.streamguard.plugin.PluginVersions;
@@ -104,10 +105,18 @@ class EmbeddedDatasetTest {
 
         int mark = said.size();
         try (EmbeddedDataset.Seeded second = dataset.start(request(2_000))) {
+            assertThat(second.reused()).isTrue();
             assertThat(brokerCommandLine()).contains("-XX:SharedArchiveFile="
                     + temp.resolve("class-data").resolve(archives.get(0)));
             assertThat(second.events()).isEqualTo(2_000);
             assertThat(second.groundTruth()).isEqualTo(truth);
+            assertThat(second.broker().records(topic, EmbeddedDataset.PARTITIONS)).isEqualTo(2_000);
+            // A second run in the same work directory fails at once, and leaves this one's storage alone.
+            assertThatThrownBy(() -> dataset.start(request(2_000))).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("Another StreamGuard run is using the embedded broker's storage in "
+                            + seededFile.getParent() + " (it holds the lock on " + temp.resolve("work")
+                            .resolve(EmbeddedDataset.LOCK_FILE) + "). Wait for it to finish, or give this run a work "
+                            + "directory of its own (streamguard.workDirectory).");
             assertThat(second.broker().records(topic, EmbeddedDataset.PARTITIONS)).isEqualTo(2_000);
             // Someone else's record, written while the broker runs: the topic no longer holds what was seeded.
             produceOne(second.bootstrapServers(), topic);
@@ -124,13 +133,31 @@ class EmbeddedDatasetTest {
                 + "(2,001 records); seeding anew."))
                 .anyMatch(l -> l.startsWith("INFO Seeded '" + topic + "' with 2,000 synthetic events"));
 
+        // Storage a broker will not start on: the warning says why, and the log that says it is kept.
+        Path meta = seededFile.resolveSibling("data").resolve("meta.properties");
+        Files.writeString(meta, Files.readString(meta).replace("node.id=1", "node.id=2"));
+        mark = said.size();
+        try (EmbeddedDataset.Seeded restarted = dataset.start(request(2_000))) {
+            assertThat(restarted.reused()).isFalse();
+            assertThat(restarted.broker().records(topic, EmbeddedDataset.PARTITIONS)).isEqualTo(2_000);
+        }
+        Path restartLog = temp.resolve("work").resolve(EmbeddedDataset.RESTART_LOG);
+        assertThat(saidSince(mark)).anyMatch(l -> l.startsWith("WARN Could not start the embedded broker on the events "
+                + "an earlier run seeded in " + seededFile.getParent() + " (its log is kept in " + restartLog
+                + "); seeding anew. Why:\nThe embedded Kafka broker exited with code 1 during start-up."))
+                .anyMatch(l -> l.startsWith("INFO Seeded '" + topic + "' with 2,000 synthetic events"));
+        assertThat(restartLog).content().contains("Stored node id 2 doesn't match previous node id 1");
+
         mark = said.size();
         try (EmbeddedDataset.Seeded fourth = dataset.start(request(3_000))) {
             assertThat(fourth.events()).isEqualTo(3_000);
             assertThat(fourth.broker().records(topic, EmbeddedDataset.PARTITIONS)).isEqualTo(3_000);
         }
-        assertThat(saidSince(mark)).anyMatch(l -> l.startsWith("INFO Seeded '" + topic + "' with 3,000 synthetic "
-                + "events")).noneMatch(l -> l.contains("Reusing") || l.startsWith("WARN"));
+        assertThat(saidSince(mark)).anyMatch(l -> l.equals("INFO The embedded broker's storage in "
+                + seededFile.getParent() + " was seeded with other settings, another topic or another version of the "
+                + "plugin or broker (" + seededFile + "): seeding anew."))
+                .anyMatch(l -> l.startsWith("INFO Seeded '" + topic + "' with 3,000 synthetic events"))
+                .noneMatch(l -> l.contains("Reusing") || l.startsWith("WARN"));
         assertThat(Files.readString(seededFile)).contains("events=Config[events=3000, ");
         assertThat(archives()).isEqualTo(archives);
     }
