@@ -30,7 +30,7 @@ import java.util.Optional;
  * once the seed is complete; a run reuses it only if that says the same topic, settings, generator and broker, and the
  * restarted broker holds exactly the events seeded, from offset 0. Anything else (another setting, a seed cut short by
  * a kill, a broker that will not start on it, a topic that changed) is said and seeded anew; {@code mvn clean} does
- * the same. A job that fails on reused storage makes the next run seed anew too: the count cannot see a record whose
+ * the same. A job that crashes on reused storage makes the next run seed anew too: the count cannot see a record whose
  * bytes changed, and the job's read can (Kafka checks each batch's CRC), so such storage fails one run, not every one.
  *
  * <p>One run at a time uses a work directory's broker: an OS lock on {@value #LOCK_FILE} beside the storage (it dies
@@ -92,38 +92,61 @@ public final class EmbeddedDataset {
         }
     }
 
-    /** The OS lock on {@value #LOCK_FILE}: held from before the storage is read or wiped until the broker stopped. */
+    /**
+     * The OS lock on {@value #LOCK_FILE}: held from before the storage is read or wiped until the broker stopped. Locks
+     * this JVM holds are also kept in {@link #HELD}, and a second one is refused before it opens the file: on Linux,
+     * closing any channel of a file drops every lock this process holds on it, the first one's included.
+     */
     public static final class StorageLock implements AutoCloseable {
+        private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        private final Path file;
         private final FileChannel channel;
 
-        private StorageLock(FileChannel channel) {
+        private StorageLock(Path file, FileChannel channel) {
+            this.file = file;
             this.channel = channel;
         }
 
         static StorageLock take(Path work, Path storage) {
-            Path file = work.resolve(LOCK_FILE);
+            Path file = work.toAbsolutePath().normalize().resolve(LOCK_FILE);
+            if (!HELD.add(file)) {
+                throw held(storage, file);
+            }
             FileChannel channel = null;
             try {
                 Files.createDirectories(work);
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 if (channel.tryLock() != null) {
-                    return new StorageLock(channel);
+                    return new StorageLock(file, channel);
                 }
-            } catch (OverlappingFileLockException e) {
-                // held in this JVM: another execution of a parallel build
-            } catch (IOException e) {
+            } catch (IOException | OverlappingFileLockException e) {
                 closeQuietly(channel);
-                throw new UncheckedIOException("cannot lock " + file + " for the embedded broker's storage", e);
+                HELD.remove(file);
+                throw new UncheckedIOException("cannot lock " + file + " for the embedded broker's storage",
+                        e instanceof IOException io ? io : new IOException(e));
+            } catch (RuntimeException | Error e) {
+                closeQuietly(channel);
+                HELD.remove(file);
+                throw e;
             }
             closeQuietly(channel);
-            throw new IllegalStateException("Another StreamGuard run is using the embedded broker's storage in "
+            HELD.remove(file);
+            throw held(storage, file);
+        }
+
+        private static IllegalStateException held(Path storage, Path file) {
+            return new IllegalStateException("Another StreamGuard run is using the embedded broker's storage in "
                     + storage + " (it holds the lock on " + file + "). Wait for it to finish, or give this run a "
                     + "work directory of its own (streamguard.workDirectory).");
         }
 
         @Override
         public void close() {
-            closeQuietly(channel); // releases the lock
+            if (channel.isOpen()) {
+                closeQuietly(channel); // releases the lock
+                HELD.remove(file);
+            }
         }
 
         private static void closeQuietly(FileChannel channel) {
@@ -165,6 +188,11 @@ public final class EmbeddedDataset {
     }
 
     private Seeded start(RunRequest request, Path directory, StorageLock lock) {
+        try {
+            Files.deleteIfExists(directory.resolveSibling(RESTART_LOG)); // an earlier run's, stale now
+        } catch (IOException e) {
+            // then the next failed restart replaces it, or it stays: it says which run it was
+        }
         SyntheticEvents events = new SyntheticEvents(syntheticConfig(request));
         List<Path> classpath = brokerClasspath();
         String seededWith = seededWith(request.topic(), events.config(), classpath);
@@ -205,15 +233,20 @@ public final class EmbeddedDataset {
             return Optional.empty();
         }
         EmbeddedKafkaBroker broker;
+        Path log = directory.resolve("broker.log");
+        Path keptLog = directory.resolveSibling(RESTART_LOG);
+        try {
+            Files.deleteIfExists(log); // the last run's broker's: no reason why this one did not start
+        } catch (IOException e) {
+            return Optional.empty();
+        }
         try {
             broker = EmbeddedKafkaBroker.restart(classpath, directory, console);
         } catch (RuntimeException e) {
             // Its log is in the storage the new seed deletes: keep it where the warning says.
-            Path log = directory.resolveSibling(RESTART_LOG);
             String kept;
             try {
-                Files.copy(directory.resolve("broker.log"), log, StandardCopyOption.REPLACE_EXISTING);
-                kept = "its log is kept in " + log;
+                kept = Files.exists(log) ? "its log is kept in " + Files.copy(log, keptLog) : "no broker was started";
             } catch (IOException notCopied) {
                 kept = "its log could not be kept: " + notCopied.getMessage();
             }

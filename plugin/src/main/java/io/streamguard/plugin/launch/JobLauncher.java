@@ -93,7 +93,7 @@ public final class JobLauncher {
                             + "\nLast output:\n" + String.join("\n", result.lastLines())
                     : String.join("\n", errors) + "\n(exit code " + result.exitCode() + "; command: "
                             + result.commandLine() + ")";
-            throw new JobFailedException(result.exitCode(), message);
+            throw new JobFailedException(result.exitCode(), message, !errors.isEmpty());
         }
     }
 

@@ -71,11 +71,13 @@ public final class StreamGuardRunner {
             try {
                 return runJob(request, data.bootstrapServers(), classpath, data.groundTruth(), data.events());
             } catch (JobFailedException e) {
-                // Storage whose bytes changed still holds the seeded count, and fails every run that reads it.
-                if (data.reused() && data.forgetSeed()) {
-                    throw new JobFailedException(e.exitCode(), e.getMessage() + "\nThe embedded broker served events "
-                            + "an earlier run seeded, from " + data.broker().directory() + ": the next run seeds "
-                            + "them anew.");
+                // Storage whose bytes changed still holds the seeded count, and crashes every run that reads it (Kafka's
+                // client fails the read on a batch's CRC). A failure that is the user's to fix (settings, a deadline,
+                // the output, a JVM option the fork refused) says nothing of the storage.
+                if (data.reused() && e.jobCrashed() && data.forgetSeed()) {
+                    throw new JobFailedException(e.exitCode(), e.getMessage() + "\nThe job crashed on events an "
+                            + "earlier run seeded into the embedded broker (" + data.broker().directory() + "): in case "
+                            + "that storage is damaged, the next run seeds them anew.", true);
                 }
                 throw e;
             }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamguard.plugin.Console;
 import io.streamguard.plugin.PluginVersions;
 import io.streamguard.plugin.StandaloneResolver;
+import io.streamguard.plugin.launch.JavaProcess;
 import io.streamguard.plugin.launch.RunRequest;
 import io.streamguard.report.GroundTruth;
 import io.streamguard.spec.ClassDataArchive;
@@ -118,6 +119,8 @@ class EmbeddedDatasetTest {
                             .resolve(EmbeddedDataset.LOCK_FILE) + "). Wait for it to finish, or give this run a work "
                             + "directory of its own (streamguard.workDirectory).");
             assertThat(second.broker().records(topic, EmbeddedDataset.PARTITIONS)).isEqualTo(2_000);
+            assertThat(lockSeenByAnotherProcess()).as("the first run's lock, after the second was refused")
+                    .isEqualTo("held");
             // Someone else's record, written while the broker runs: the topic no longer holds what was seeded.
             produceOne(second.bootstrapServers(), topic);
         }
@@ -160,6 +163,17 @@ class EmbeddedDatasetTest {
                 .noneMatch(l -> l.contains("Reusing") || l.startsWith("WARN"));
         assertThat(Files.readString(seededFile)).contains("events=Config[events=3000, ");
         assertThat(archives()).isEqualTo(archives);
+        assertThat(lockSeenByAnotherProcess()).as("released with the broker").isEqualTo("free");
+        assertThat(temp.resolve("work").resolve(EmbeddedDataset.RESTART_LOG)).as("an earlier run's, stale")
+                .doesNotExist();
+    }
+
+    private String lockSeenByAnotherProcess() {
+        JavaProcess.Result probe = new JavaProcess(List.of("-Xmx32m"), List.of(JavaProcess.codeSource(LockProbe.class)),
+                LockProbe.class.getName(), List.of(temp.resolve("work").resolve(EmbeddedDataset.LOCK_FILE).toString()),
+                java.util.Map.of(), temp).run("lock-probe", line -> { });
+        assertThat(probe.exitCode()).isZero();
+        return String.join("\n", probe.lastLines());
     }
 
     private List<Path> archives() throws java.io.IOException {
