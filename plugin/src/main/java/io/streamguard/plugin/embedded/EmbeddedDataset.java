@@ -9,7 +9,6 @@ import io.streamguard.report.GroundTruth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,25 +113,23 @@ public final class EmbeddedDataset {
                 throw held(storage, file);
             }
             FileChannel channel = null;
+            boolean locked = false;
             try {
                 Files.createDirectories(work);
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                if (channel.tryLock() != null) {
-                    return new StorageLock(file, channel);
+                locked = channel.tryLock() != null;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock " + file + " for the embedded broker's storage", e);
+            } finally {
+                if (!locked) {
+                    closeQuietly(channel);
+                    HELD.remove(file);
                 }
-            } catch (IOException | OverlappingFileLockException e) {
-                closeQuietly(channel);
-                HELD.remove(file);
-                throw new UncheckedIOException("cannot lock " + file + " for the embedded broker's storage",
-                        e instanceof IOException io ? io : new IOException(e));
-            } catch (RuntimeException | Error e) {
-                closeQuietly(channel);
-                HELD.remove(file);
-                throw e;
             }
-            closeQuietly(channel);
-            HELD.remove(file);
-            throw held(storage, file);
+            if (!locked) {
+                throw held(storage, file);
+            }
+            return new StorageLock(file, channel);
         }
 
         private static IllegalStateException held(Path storage, Path file) {
@@ -265,7 +262,8 @@ public final class EmbeddedDataset {
         if (records != expected) {
             console.warn(String.format("The embedded broker's topic '%s' in %s no longer holds the %,d events an "
                     + "earlier run seeded (%s); seeding anew.", topic, directory, expected,
-                    records < 0 ? "the topic is gone, or its partitions or first offsets changed" : String.format("%,d records", records)));
+                    records < 0 ? "the topic is gone, or its partitions or first offsets changed"
+                            : String.format("%,d records", records)));
             broker.close();
             return Optional.empty();
         }
