@@ -24,7 +24,10 @@ public final class StandaloneResolver {
         return create(java.util.Map.of());
     }
 
-    /** {@link #create()}, with these Maven Resolver settings in its session ({@code -D} options on Maven's line). */
+    /**
+     * {@link #create()}, with these Maven Resolver settings in its session ({@code -D} options on Maven's line). It
+     * keeps no classpath across runs: tests of resolution must resolve.
+     */
     public static ClasspathResolver create(java.util.Map<String, String> configProperties) {
         RepositorySystem system = new RepositorySystemSupplier().get();
         DefaultRepositorySystemSession session = MavenRepositorySystemUtils.newSession();
@@ -36,7 +39,7 @@ public final class StandaloneResolver {
         session.setLocalRepositoryManager(system.newLocalRepositoryManager(session, new LocalRepository(local)));
         RemoteRepository central = new RemoteRepository.Builder("central", "default",
                 "https://repo.maven.apache.org/maven2/").build();
-        return new ClasspathResolver(system, session, List.of(central));
+        return new ClasspathResolver(system, session, List.of(central), java.util.Optional.empty());
     }
 
     /** Writes service progress to standard error, so test logs show what happened. */

@@ -1,0 +1,177 @@
+package io.streamguard.plugin.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.maven.repository.internal.MavenRepositorySystemUtils;
+import org.eclipse.aether.DefaultRepositorySystemSession;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.repository.LocalRepository;
+import org.eclipse.aether.repository.RemoteRepository;
+import org.eclipse.aether.repository.RepositoryPolicy;
+import org.eclipse.aether.supplier.RepositorySystemSupplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A classpath kept across runs is used only while nothing its resolution read has changed: resolved against a local
+ * repository of a few POMs written here (an application, its dependency, their parent), offline.
+ */
+class ResolvedClasspathsTest {
+
+    private static final RepositorySystem REAL = new RepositorySystemSupplier().get();
+    /** A repository system that must not be asked: a kept classpath is used without it. */
+    private static final RepositorySystem UNUSED = (RepositorySystem) Proxy.newProxyInstance(
+            RepositorySystem.class.getClassLoader(), new Class<?>[] {RepositorySystem.class}, (proxy, method, args) -> {
+                throw new AssertionError("resolved instead of using the kept classpath: " + method.getName());
+            });
+    private static final List<String> ROOTS = List.of("org.example:app:1.0");
+
+    @TempDir
+    Path temporary;
+    private Path repository;
+    private Path kept;
+
+    @BeforeEach
+    void writeRepository() throws IOException {
+        repository = temporary.resolve("repository");
+        kept = temporary.resolve("kept");
+        pom("parent", "<packaging>pom</packaging>", "");
+        pom("app", parent(), dependency("lib"));
+        pom("lib", parent(), "");
+        pom("extra", parent(), "");
+        for (String jar : List.of("app", "lib", "extra")) {
+            Files.writeString(file(jar, "jar"), jar);
+        }
+    }
+
+    @Test
+    void keepsAResolvedClasspathAndUsesItWithoutResolving() {
+        List<Path> resolved = resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of());
+        assertThat(resolved).containsExactly(file("app", "jar"), file("lib", "jar"));
+        assertThat(kept).isDirectoryContaining("glob:**.classpath");
+
+        assertThat(resolver(UNUSED, Map.of(), false).resolve(ROOTS, Map.of())).isEqualTo(resolved);
+        // Another setting of the plugin's own is not a reason to resolve again.
+        assertThat(resolver(UNUSED, Map.of("streamguard.maxEvents", "5"), false).resolve(ROOTS, Map.of()))
+                .isEqualTo(resolved);
+    }
+
+    @Test
+    void aChangedParentPomIsSeenThoughNoClasspathEntryChanged() throws IOException {
+        resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of());
+        // The parent now declares a dependency every child inherits; it is on no classpath, only read.
+        Path parent = file("parent", "pom");
+        Files.writeString(parent, Files.readString(parent).replace("</project>",
+                "<dependencies>" + dependency("extra") + "</dependencies></project>"));
+        Files.setLastModifiedTime(parent, FileTime.from(Instant.now().plusSeconds(5)));
+
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false).resolve(ROOTS, Map.of()))
+                .isInstanceOf(AssertionError.class);
+        assertThat(resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of()))
+                .containsExactly(file("app", "jar"), file("lib", "jar"), file("extra", "jar"));
+    }
+
+    @Test
+    void aMissingOrChangedJarIsResolvedAgain() throws IOException {
+        resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of());
+        Files.writeString(file("lib", "jar"), "rebuilt");
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false).resolve(ROOTS, Map.of()))
+                .isInstanceOf(AssertionError.class);
+
+        resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of());
+        Files.delete(file("lib", "jar"));
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false).resolve(ROOTS, Map.of()))
+                .isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void otherInputsOrMinusUResolveAgain() {
+        resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of());
+        // -U asks for the repositories' state now.
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), true).resolve(ROOTS, Map.of()))
+                .isInstanceOf(AssertionError.class);
+        // A property a POM's profile may test.
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of("scala.binary", "2.12"), false).resolve(ROOTS, Map.of()))
+                .isInstanceOf(AssertionError.class);
+        // Other managed versions, other roots.
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false).resolve(ROOTS, Map.of("org.example:lib", "1.0")))
+                .isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false).resolve(List.of("org.example:lib:1.0"), Map.of()))
+                .isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void aDamagedEntryIsResolvedAgainAndReplaced() throws IOException {
+        List<Path> resolved = resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of());
+        Path entry;
+        try (Stream<Path> entries = Files.list(kept)) {
+            entry = entries.filter(p -> p.toString().endsWith(".classpath")).findFirst().orElseThrow();
+        }
+        Files.writeString(entry, "streamguard-classpath 1\njar\tnot a size\n");
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false).resolve(ROOTS, Map.of()))
+                .isInstanceOf(AssertionError.class);
+        assertThat(resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of())).isEqualTo(resolved);
+        assertThat(resolver(UNUSED, Map.of(), false).resolve(ROOTS, Map.of())).isEqualTo(resolved);
+    }
+
+    @Test
+    void keepsTheMostRecentlyUsedEntries() {
+        for (int i = 0; i < ResolvedClasspaths.KEPT + 3; i++) {
+            resolver(REAL, Map.of("n", Integer.toString(i)), false).resolve(ROOTS, Map.of());
+        }
+        assertThat(kept.toFile().list((dir, name) -> name.endsWith(".classpath"))).hasSize(ResolvedClasspaths.KEPT);
+        assertThat(kept.toFile().list((dir, name) -> name.endsWith(".tmp"))).isEmpty();
+        resolver(UNUSED, Map.of("n", Integer.toString(ResolvedClasspaths.KEPT + 2)), false).resolve(ROOTS, Map.of());
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of("n", "0"), false).resolve(ROOTS, Map.of()))
+                .isInstanceOf(AssertionError.class);
+    }
+
+    private ClasspathResolver resolver(RepositorySystem system, Map<String, String> userProperties,
+                                       boolean updateAlways) {
+        DefaultRepositorySystemSession session = MavenRepositorySystemUtils.newSession();
+        session.setSystemProperties(System.getProperties());
+        session.setUserProperties(userProperties);
+        session.setOffline(true);
+        if (updateAlways) {
+            session.setUpdatePolicy(RepositoryPolicy.UPDATE_POLICY_ALWAYS);
+        }
+        session.setLocalRepositoryManager(REAL.newLocalRepositoryManager(session,
+                new LocalRepository(repository.toFile(), "simple")));
+        RemoteRepository nowhere = new RemoteRepository.Builder("central", "default", "https://example.invalid/")
+                .build();
+        return new ClasspathResolver(system, session, List.of(nowhere), Optional.of(kept));
+    }
+
+    private Path file(String artifactId, String extension) {
+        return repository.resolve("org/example/" + artifactId + "/1.0/" + artifactId + "-1.0." + extension);
+    }
+
+    private void pom(String artifactId, String head, String dependencies) throws IOException {
+        Path pom = file(artifactId, "pom");
+        Files.createDirectories(pom.getParent());
+        Files.writeString(pom, "<project><modelVersion>4.0.0</modelVersion>" + head
+                + "<groupId>org.example</groupId><artifactId>" + artifactId + "</artifactId><version>1.0</version>"
+                + (dependencies.isEmpty() ? "" : "<dependencies>" + dependencies + "</dependencies>") + "</project>");
+    }
+
+    private static String parent() {
+        return "<parent><groupId>org.example</groupId><artifactId>parent</artifactId><version>1.0</version></parent>";
+    }
+
+    private static String dependency(String artifactId) {
+        return "<dependency><groupId>org.example</groupId><artifactId>" + artifactId
+                + "</artifactId><version>1.0</version></dependency>";
+    }
+}
