@@ -197,7 +197,7 @@ public final class EmbeddedDataset {
         if (reused.isPresent()) {
             return new Seeded(reused.get(), events.groundTruth(), events.config().events(), true, lock);
         }
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(classpath, directory, Map.of(), console);
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startForOneRun(classpath, directory, console);
         try {
             broker.createTopic(request.topic(), PARTITIONS, Map.of());
             long seeded = TopicSeeder.seed(broker.bootstrapServers(), Map.of(), request.topic(), events, console);
