@@ -39,7 +39,7 @@ public final class StandaloneResolver {
         session.setLocalRepositoryManager(system.newLocalRepositoryManager(session, new LocalRepository(local)));
         RemoteRepository central = new RemoteRepository.Builder("central", "default",
                 "https://repo.maven.apache.org/maven2/").build();
-        return new ClasspathResolver(system, session, List.of(central), java.util.Optional.empty());
+        return new ClasspathResolver(system, session, List.of(central), java.util.Optional.empty(), console());
     }
 
     /** Writes service progress to standard error, so test logs show what happened. */

@@ -1,5 +1,6 @@
 package io.streamguard.plugin.launch;
 
+import io.streamguard.plugin.Console;
 import java.io.File;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -9,13 +10,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.aether.DefaultRepositoryCache;
 import org.eclipse.aether.DefaultRepositorySystemSession;
 import org.eclipse.aether.RepositoryEvent;
@@ -30,6 +31,8 @@ import org.eclipse.aether.graph.DependencyFilter;
 import org.eclipse.aether.graph.DependencyNode;
 import org.eclipse.aether.repository.RemoteRepository;
 import org.eclipse.aether.repository.RepositoryPolicy;
+import org.eclipse.aether.repository.WorkspaceReader;
+import org.eclipse.aether.repository.WorkspaceRepository;
 import org.eclipse.aether.resolution.ArtifactResult;
 import org.eclipse.aether.resolution.DependencyRequest;
 import org.eclipse.aether.resolution.DependencyResolutionException;
@@ -63,27 +66,37 @@ public final class ClasspathResolver {
 
     /** The user properties that are the plugin's own parameters: no POM of the forks' graphs reads them. */
     private static final String OWN_PROPERTIES = "streamguard.";
+    /**
+     * System properties (Maven adds the environment as {@code env.*}) that differ from one command to the next
+     * without meaning anything to a POM: the command line (whose {@code -D} options are the user properties), and the
+     * shell's bookkeeping. The working directory stays ({@code user.dir}): a profile may test a file relative to it.
+     */
+    private static final List<String> VOLATILE_PROPERTIES = List.of("sun.java.command", "env.MAVEN_CMD_LINE_ARGS",
+            "env.OLDPWD", "env.PWD", "env.SHLVL", "env._");
 
     private final RepositorySystem system;
     private final RepositorySystemSession session;
     private final List<RemoteRepository> repositories;
     private final Optional<ResolvedClasspaths> kept;
+    private final Console console;
 
     /**
      * @param session Maven's session; collecting breadth-first unless it chose a collector ({@link #COLLECTOR})
+     * @param console where it says (at debug level) whether it used a kept classpath
      */
     public ClasspathResolver(RepositorySystem system, RepositorySystemSession session,
-                             List<RemoteRepository> repositories) {
-        this(system, session, repositories, Optional.of(ResolvedClasspaths.defaultDirectory()));
+                             List<RemoteRepository> repositories, Console console) {
+        this(system, session, repositories, Optional.of(ResolvedClasspaths.defaultDirectory()), console);
     }
 
     /** @param keptIn where resolved classpaths are kept across runs; empty: resolve every time */
     public ClasspathResolver(RepositorySystem system, RepositorySystemSession session,
-                             List<RemoteRepository> repositories, Optional<Path> keptIn) {
+                             List<RemoteRepository> repositories, Optional<Path> keptIn, Console console) {
         this.system = system;
         this.session = session.getConfigProperties().containsKey(COLLECTOR) ? session : breadthFirst(session);
         this.repositories = List.copyOf(repositories);
         this.kept = keptIn.map(ResolvedClasspaths::new);
+        this.console = console;
     }
 
     private static RepositorySystemSession breadthFirst(RepositorySystemSession session) {
@@ -105,19 +118,52 @@ public final class ClasspathResolver {
     public List<Path> resolve(List<String> coordinates, Map<String, String> managedVersions) {
         // -U: the user asks for the repositories' state now.
         boolean reuse = kept.isPresent() && !RepositoryPolicy.UPDATE_POLICY_ALWAYS.equals(session.getUpdatePolicy());
-        String key = ResolvedClasspaths.key(keyInputs(coordinates, managedVersions));
-        if (reuse) {
-            Optional<List<Path>> found = kept.get().find(key);
-            if (found.isPresent()) {
-                return found.get();
-            }
+        if (!reuse) {
+            return resolve(coordinates, managedVersions, session, new ReadFiles());
         }
+        String key = ResolvedClasspaths.key(keyInputs(coordinates, managedVersions));
+        Optional<ResolvedClasspaths.Kept> found = kept.get().find(key);
+        Optional<String> fromReactor = found.flatMap(k -> fromReactor(k.artifacts()));
+        if (found.isPresent() && fromReactor.isEmpty()) {
+            console.debug("Classpath of " + coordinates + ": kept by an earlier run, every file it read unchanged ("
+                    + kept.get().directory().resolve(key + ".classpath") + ")");
+            return found.get().classpath();
+        }
+        console.debug("Resolving " + coordinates + ": " + fromReactor.map(a -> "this build's reactor holds " + a)
+                .orElse("no classpath kept for this request, or a file its resolution read has changed"));
         ReadFiles read = new ReadFiles();
-        List<Path> jars = resolve(coordinates, managedVersions, reuse ? recording(read) : session, read);
-        if (reuse && read.reusable()) {
-            kept.get().keep(key, jars, read.files());
+        List<Path> jars = resolve(coordinates, managedVersions, recording(read), read);
+        Optional<String> notKept = read.whyNotKept();
+        if (notKept.isPresent()) {
+            console.debug("Classpath of " + coordinates + " not kept: " + notKept.get());
+        } else {
+            kept.get().keep(key, jars, read.files()).ifPresent(entry ->
+                    console.debug("Classpath of " + coordinates + " kept in " + entry));
         }
         return jars;
+    }
+
+    /**
+     * An artifact the kept resolution read that this build's reactor (Maven's workspace) would now supply instead,
+     * if any: the resolver asks the reactor first.
+     */
+    private Optional<String> fromReactor(List<String> artifacts) {
+        WorkspaceReader reactor = session.getWorkspaceReader();
+        if (reactor == null) {
+            return Optional.empty();
+        }
+        for (String coordinates : artifacts) {
+            Artifact artifact;
+            try {
+                artifact = new DefaultArtifact(coordinates);
+            } catch (IllegalArgumentException e) {
+                return Optional.of(coordinates); // not an artifact: a damaged entry, resolve
+            }
+            if (reactor.findArtifact(artifact) != null || !reactor.findVersions(artifact).isEmpty()) {
+                return Optional.of(coordinates);
+            }
+        }
+        return Optional.empty();
     }
 
     private List<Path> resolve(List<String> coordinates, Map<String, String> managedVersions,
@@ -135,8 +181,10 @@ public final class ClasspathResolver {
             for (ArtifactResult artifact : result.getArtifactResults()) {
                 jars.add(artifact.getArtifact().getFile().toPath());
             }
-            if (!result.getCollectExceptions().isEmpty() || hasVersionRange(result.getRoot())) {
-                read.dependsOnRemoteState();
+            if (!result.getCollectExceptions().isEmpty()) {
+                read.notKept("the dependency graph was collected with errors");
+            } else if (hasVersionRange(result.getRoot())) {
+                read.notKept("a version range depends on the repositories' current versions");
             }
             return jars;
         } catch (DependencyResolutionException e) {
@@ -148,9 +196,10 @@ public final class ClasspathResolver {
 
     /**
      * What decides a resolution besides the files it reads: the request, the repositories, the local repository, the
-     * resolver's settings ({@code aether.*}), and what POM profiles and interpolation may read: the JDK, the OS and
-     * the user's {@code -D} properties (the plugin's own {@value #OWN_PROPERTIES}* aside, so that a run of other
-     * settings reuses the classpath).
+     * resolver's settings ({@code aether.*}), and what POM profiles and interpolation may read: the system properties
+     * (the JDK, the OS, the working directory, {@code -D} options in {@code MAVEN_OPTS}) with the environment
+     * ({@code env.*}), but {@link #VOLATILE_PROPERTIES}, and the user's {@code -D} properties, the plugin's own
+     * {@value #OWN_PROPERTIES}* aside, so that a run of other settings reuses the classpath.
      */
     private List<String> keyInputs(List<String> coordinates, Map<String, String> managedVersions) {
         List<String> inputs = new ArrayList<>();
@@ -167,9 +216,11 @@ public final class ClasspathResolver {
                 inputs.add("config " + name + "=" + value);
             }
         });
-        for (String name : List.of("java.version", "java.vendor", "os.name", "os.arch", "os.version")) {
-            inputs.add("system " + name + "=" + session.getSystemProperties().get(name));
-        }
+        new TreeMap<>(session.getSystemProperties()).forEach((name, value) -> {
+            if (!VOLATILE_PROPERTIES.contains(name)) {
+                inputs.add("system " + name + "=" + value);
+            }
+        });
         new TreeMap<>(session.getUserProperties()).forEach((name, value) -> {
             if (!name.startsWith(OWN_PROPERTIES)) {
                 inputs.add("user " + name + "=" + value);
@@ -225,10 +276,15 @@ public final class ClasspathResolver {
         return recording;
     }
 
-    /** The files a resolution read, and whether its result depended on a remote repository's current state. */
+    /**
+     * The files a resolution read (each with the artifact it is, or none for metadata), and why its result may not be
+     * kept, if it may not: it depended on what a remote repository holds now, or on this build's reactor, whose
+     * answers depend on what was built (a packaged jar, or loose classes) and whose POMs find their parents on disk,
+     * unseen by the resolver.
+     */
     private static final class ReadFiles {
-        private final ConcurrentLinkedQueue<Path> files = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean remoteState = new AtomicBoolean();
+        private final Map<Path, String> files = Collections.synchronizedMap(new LinkedHashMap<>());
+        private final AtomicReference<String> notKept = new AtomicReference<>();
 
         /** Called by the resolver's threads (the breadth-first collector reads POMs on several). */
         void seen(RepositoryEvent event) {
@@ -236,22 +292,25 @@ public final class ClasspathResolver {
                 case ARTIFACT_RESOLVED -> {
                     Artifact artifact = event.getArtifact();
                     if (artifact == null || artifact.getFile() == null || !event.getExceptions().isEmpty()) {
-                        remoteState.set(true);
+                        notKept("an artifact did not resolve: " + artifact);
                     } else {
-                        if (artifact.isSnapshot() && event.getRepository() instanceof RemoteRepository) {
-                            remoteState.set(true); // a newer snapshot may be published there
+                        if (event.getRepository() instanceof WorkspaceRepository) {
+                            notKept("this build's reactor supplied " + artifact);
+                        } else if (artifact.isSnapshot() && event.getRepository() instanceof RemoteRepository) {
+                            notKept("snapshot " + artifact + " came from " + event.getRepository().getId()
+                                    + ", where a newer one may be published");
                         }
-                        files.add(artifact.getFile().toPath());
+                        files.put(artifact.getFile().toPath(), artifact.toString());
                     }
                 }
                 case METADATA_RESOLVED -> {
                     // Snapshot and version-range metadata: from a remote repository it may change at any time.
                     if (event.getRepository() instanceof RemoteRepository) {
-                        remoteState.set(true);
+                        notKept("metadata of " + event.getMetadata() + " came from " + event.getRepository().getId());
                     }
                     File file = event.getMetadata() == null ? null : event.getMetadata().getFile();
                     if (file != null && file.isFile()) {
-                        files.add(file.toPath());
+                        files.putIfAbsent(file.toPath(), null);
                     }
                 }
                 default -> {
@@ -259,16 +318,18 @@ public final class ClasspathResolver {
             }
         }
 
-        void dependsOnRemoteState() {
-            remoteState.set(true);
+        void notKept(String why) {
+            notKept.compareAndSet(null, why);
         }
 
-        boolean reusable() {
-            return !remoteState.get();
+        Optional<String> whyNotKept() {
+            return Optional.ofNullable(notKept.get());
         }
 
-        List<Path> files() {
-            return List.copyOf(files);
+        Map<Path, String> files() {
+            synchronized (files) {
+                return new LinkedHashMap<>(files);
+            }
         }
     }
 }

@@ -13,13 +13,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -30,9 +29,11 @@ import java.util.UUID;
  * {@code streamguard:run} in Maven's JVM; checking a kept classpath's files takes a few milliseconds.
  *
  * <p>What decides a resolution besides those files is the entry's name ({@link #key}): the roots and managed
- * versions, the repositories, the local repository, the resolver's settings, the JDK and OS that POM profiles may
- * test, and the user's {@code -D} properties. A resolution that depended on a remote repository's state (a version
- * range, a snapshot from a remote repository) is not kept ({@link ClasspathResolver}).
+ * versions, the repositories, the local repository, the resolver's settings, the system properties and environment
+ * that POM profiles may test, and the user's {@code -D} properties. A resolution that depended on a remote
+ * repository's state (a version range, a snapshot from a remote repository) or on the build's reactor is not kept,
+ * and a kept one is not used when the reactor holds one of its artifacts ({@link ClasspathResolver}). An entry ends
+ * with a line that counts its lines: one cut short is not used.
  *
  * <p>Kept per user, in {@code ~/.cache/streamguard/classpaths}: {@value #KEPT} entries of a few dozen KB, the most
  * recently used. Only time depends on it: an entry that cannot be read or written is resolved anew.
@@ -42,10 +43,13 @@ final class ResolvedClasspaths {
     /** Entries kept, the most recently used: a run uses up to three (the job's, the broker's, JMH's). */
     static final int KEPT = 16;
 
-    private static final String FORMAT = "streamguard-classpath 1";
+    private static final String FORMAT = "streamguard-classpath 2";
     private static final String SUFFIX = ".classpath";
+    private static final String TEMPORARY = ".tmp";
     private static final String JAR = "jar";
     private static final String READ = "read";
+    private static final String END = "end";
+    private static final String NO_ARTIFACT = "-";
 
     private final Path directory;
 
@@ -62,36 +66,49 @@ final class ResolvedClasspaths {
         return directory;
     }
 
+    /** A kept classpath, and the coordinates of every artifact its resolution read (jars and POMs). */
+    record Kept(List<Path> classpath, List<String> artifacts) {
+    }
+
     /**
-     * The classpath kept under {@code key}, if every file its resolution read is unchanged; marks it used.
+     * The classpath kept under {@code key}, if its entry is whole and every file its resolution read is unchanged;
+     * marks it used.
      */
-    Optional<List<Path>> find(String key) {
+    Optional<Kept> find(String key) {
         Path entry = entry(key);
         List<String> lines;
         try {
             lines = Files.readAllLines(entry, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException | RuntimeException e) { // unreadable, or not UTF-8: resolve anew
+        } catch (IOException | RuntimeException e) { // missing, unreadable, or not UTF-8: resolve anew
             return Optional.empty();
         }
-        if (lines.isEmpty() || !lines.get(0).equals(FORMAT)) {
+        // The last line counts the lines before it: an entry cut short, by hand or by a full disk, is not used.
+        if (lines.size() < 3 || !lines.get(0).equals(FORMAT)
+                || !lines.get(lines.size() - 1).equals(END + "\t" + (lines.size() - 1))) {
             return Optional.empty();
         }
         List<Path> classpath = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            // kind, size, modification time in ms, path (last: a path may hold tabs)
-            String[] fields = line.split("\t", 4);
-            if (fields.length != 4 || !(fields[0].equals(JAR) || fields[0].equals(READ))) {
-                return Optional.empty();
+        List<String> artifacts = new ArrayList<>();
+        try {
+            for (String line : lines.subList(1, lines.size() - 1)) {
+                // kind, size, modification time in ms, artifact (or -), path (last: a path may hold tabs)
+                String[] fields = line.split("\t", 5);
+                if (fields.length != 5 || !(fields[0].equals(JAR) || fields[0].equals(READ))) {
+                    return Optional.empty();
+                }
+                Path file = Path.of(fields[4]);
+                if (!stamp(file).equals(Optional.of(fields[1] + "\t" + fields[2]))) {
+                    return Optional.empty();
+                }
+                if (fields[0].equals(JAR)) {
+                    classpath.add(file);
+                }
+                if (!fields[3].equals(NO_ARTIFACT)) {
+                    artifacts.add(fields[3]);
+                }
             }
-            Path file = Path.of(fields[3]);
-            if (!stamp(file).equals(Optional.of(fields[1] + "\t" + fields[2]))) {
-                return Optional.empty();
-            }
-            if (fields[0].equals(JAR)) {
-                classpath.add(file);
-            }
+        } catch (RuntimeException e) { // a path the file system refuses (a NUL in it): a damaged entry
+            return Optional.empty();
         }
         if (classpath.isEmpty()) {
             return Optional.empty();
@@ -101,26 +118,33 @@ final class ResolvedClasspaths {
         } catch (IOException e) {
             // Only the eviction order suffers.
         }
-        return Optional.of(List.copyOf(classpath));
+        return Optional.of(new Kept(List.copyOf(classpath), List.copyOf(artifacts)));
     }
 
     /**
-     * Keeps {@code classpath} under {@code key}, with the files its resolution read ({@code read}, the jars among them
-     * or not); written whole or not at all. Nothing is kept when a file cannot be read: it would never match.
+     * Keeps {@code classpath} under {@code key}, with the files its resolution read ({@code read}: each file and the
+     * artifact it is, or null for metadata; the jars among them); written whole or not at all. Nothing is kept when a
+     * file cannot be read: it would never match.
+     *
+     * @return the entry's file, or empty if it could not be written
      */
-    void keep(String key, List<Path> classpath, Collection<Path> read) {
-        StringBuilder text = new StringBuilder(FORMAT).append('\n');
-        Set<Path> others = new LinkedHashSet<>(read);
-        others.removeAll(classpath);
+    Optional<Path> keep(String key, List<Path> classpath, Map<Path, String> read) {
+        Map<Path, String> others = new LinkedHashMap<>(read);
+        classpath.forEach(others::remove);
         try {
+            StringBuilder text = new StringBuilder(FORMAT).append('\n');
+            int lines = 1;
             for (Path jar : classpath) {
-                text.append(line(JAR, jar));
+                text.append(line(JAR, jar, read.get(jar)));
+                lines++;
             }
-            for (Path file : others) {
-                text.append(line(READ, file));
+            for (Map.Entry<Path, String> file : others.entrySet()) {
+                text.append(line(READ, file.getKey(), file.getValue()));
+                lines++;
             }
+            text.append(END).append('\t').append(lines).append('\n');
             Files.createDirectories(directory);
-            Path temporary = directory.resolve("." + key + "." + UUID.randomUUID() + ".tmp");
+            Path temporary = directory.resolve("." + key + "." + UUID.randomUUID() + TEMPORARY);
             try {
                 Files.writeString(temporary, text, StandardCharsets.UTF_8);
                 Files.move(temporary, entry(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -128,18 +152,21 @@ final class ResolvedClasspaths {
                 Files.deleteIfExists(temporary);
             }
             deleteLeastRecentlyUsed();
+            return Optional.of(entry(key));
         } catch (IOException | RuntimeException e) {
-            // The next run resolves again.
+            return Optional.empty(); // the next run resolves again
         }
     }
 
-    private static String line(String kind, Path file) throws IOException {
+    private static String line(String kind, Path file, String artifact) throws IOException {
         String path = file.toAbsolutePath().toString();
         if (path.indexOf('\n') >= 0 || path.indexOf('\r') >= 0) {
             throw new IOException("a path with a line break cannot be kept: " + path);
         }
-        return kind + "\t" + stamp(file).orElseThrow(() -> new IOException("cannot read " + file)) + "\t" + path
-                + "\n";
+        String name = artifact == null || artifact.isEmpty() || artifact.contains("\t") || artifact.contains("\n")
+                ? NO_ARTIFACT : artifact;
+        return kind + "\t" + stamp(file).orElseThrow(() -> new IOException("cannot read " + file)) + "\t" + name
+                + "\t" + path + "\n";
     }
 
     /** A file's size and modification time, or empty if it is gone or not a regular file. */
@@ -158,7 +185,16 @@ final class ResolvedClasspaths {
         return directory.resolve(key + SUFFIX);
     }
 
+    /** Keeps the {@value #KEPT} most recently used entries; deletes what a killed run left half-written, a day on. */
     private void deleteLeastRecentlyUsed() throws IOException {
+        Instant dayAgo = Instant.now().minusSeconds(86_400);
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(directory, ".*" + TEMPORARY)) {
+            for (Path stale : found) {
+                if (lastModified(stale).toInstant().isBefore(dayAgo)) {
+                    Files.deleteIfExists(stale);
+                }
+            }
+        }
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> found = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
             found.forEach(entries::add);

@@ -26,6 +26,7 @@ abstract class AbstractResolvingMojo extends AbstractStreamGuardMojo {
     }
 
     ClasspathResolver resolver() {
-        return new ClasspathResolver(repositorySystem, repositorySession, remoteRepositories);
+        return new ClasspathResolver(repositorySystem, repositorySession, remoteRepositories,
+                new MavenConsole(getLog()));
     }
 }

@@ -3,6 +3,8 @@ package io.streamguard.plugin.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamguard.plugin.Console;
+import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -16,9 +18,12 @@ import java.util.stream.Stream;
 import org.apache.maven.repository.internal.MavenRepositorySystemUtils;
 import org.eclipse.aether.DefaultRepositorySystemSession;
 import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.artifact.Artifact;
 import org.eclipse.aether.repository.LocalRepository;
 import org.eclipse.aether.repository.RemoteRepository;
 import org.eclipse.aether.repository.RepositoryPolicy;
+import org.eclipse.aether.repository.WorkspaceReader;
+import org.eclipse.aether.repository.WorkspaceRepository;
 import org.eclipse.aether.supplier.RepositorySystemSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,17 +118,68 @@ class ResolvedClasspathsTest {
     }
 
     @Test
-    void aDamagedEntryIsResolvedAgainAndReplaced() throws IOException {
+    void aDamagedOrShortenedEntryIsResolvedAgainAndReplaced() throws IOException {
         List<Path> resolved = resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of());
-        Path entry;
-        try (Stream<Path> entries = Files.list(kept)) {
-            entry = entries.filter(p -> p.toString().endsWith(".classpath")).findFirst().orElseThrow();
+        Path entry = onlyEntry();
+        List<String> whole = Files.readAllLines(entry);
+        List<List<String>> damaged = List.of(
+                List.of(whole.get(0), "jar\tnot a size"),
+                whole.subList(0, whole.size() - 1), // the end line lost: it would be a shorter classpath
+                Stream.concat(whole.subList(0, 2).stream(), whole.subList(3, whole.size()).stream()).toList(),
+                withNulPath(whole));
+        for (List<String> lines : damaged) {
+            Files.write(entry, lines);
+            assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false).resolve(ROOTS, Map.of()))
+                    .as("%s", lines).isInstanceOf(AssertionError.class);
         }
-        Files.writeString(entry, "streamguard-classpath 1\njar\tnot a size\n");
-        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false).resolve(ROOTS, Map.of()))
-                .isInstanceOf(AssertionError.class);
         assertThat(resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of())).isEqualTo(resolved);
+        assertThat(Files.readAllLines(entry)).isEqualTo(whole);
         assertThat(resolver(UNUSED, Map.of(), false).resolve(ROOTS, Map.of())).isEqualTo(resolved);
+    }
+
+    @Test
+    void aResolutionTheReactorTakesPartInIsNeitherKeptNorAnsweredFromTheKeptOnes() throws IOException {
+        // This build's reactor holds lib: the resolver takes it from there, whatever the local repository has.
+        Path built = temporary.resolve("reactor/lib/target/lib-1.0.jar");
+        Files.createDirectories(built.getParent());
+        Files.writeString(built, "built in the reactor");
+        WorkspaceReader reactor = reactorHolding("lib", built);
+
+        assertThat(resolver(REAL, Map.of(), false, reactor).resolve(ROOTS, Map.of()))
+                .containsExactly(file("app", "jar"), built);
+        assertThat(kept.toFile().list((dir, name) -> name.endsWith(".classpath"))).isNullOrEmpty();
+
+        // Kept by a build without it, then asked by a build with it.
+        resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of());
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false, reactor).resolve(ROOTS, Map.of()))
+                .isInstanceOf(AssertionError.class);
+        // A reactor of other modules does not matter.
+        assertThat(resolver(UNUSED, Map.of(), false, reactorHolding("unrelated", built)).resolve(ROOTS, Map.of()))
+                .containsExactly(file("app", "jar"), file("lib", "jar"));
+    }
+
+    @Test
+    void systemPropertiesAndTheEnvironmentArePartOfTheQuestionButNotTheShellsBookkeeping() {
+        resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of());
+        // MAVEN_OPTS=-Dx=y, or an environment variable a profile tests (Maven passes it as env.NAME).
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false, null, Map.of("sgProfile", "on"))
+                .resolve(ROOTS, Map.of())).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false, null, Map.of("env.SG_PROFILE", "1"))
+                .resolve(ROOTS, Map.of())).isInstanceOf(AssertionError.class);
+        assertThat(resolver(UNUSED, Map.of(), false, null, Map.of("env.OLDPWD", "/elsewhere",
+                "sun.java.command", "launcher streamguard:run -Dstreamguard.maxEvents=7")).resolve(ROOTS, Map.of()))
+                .containsExactly(file("app", "jar"), file("lib", "jar"));
+    }
+
+    @Test
+    void leftoversOfAKilledWriteAreDeletedADayLater() throws IOException {
+        Files.createDirectories(kept);
+        Path old = Files.writeString(kept.resolve(".0123.abc.tmp"), "half");
+        Path recent = Files.writeString(kept.resolve(".4567.def.tmp"), "half");
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(2 * 86_400)));
+        resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of());
+        assertThat(old).doesNotExist();
+        assertThat(recent).exists();
     }
 
     @Test
@@ -138,11 +194,64 @@ class ResolvedClasspathsTest {
                 .isInstanceOf(AssertionError.class);
     }
 
+    /** The entry with a first jar whose path the file system refuses, its end line counting it. */
+    private static List<String> withNulPath(List<String> whole) {
+        List<String> lines = new java.util.ArrayList<>(whole.subList(0, whole.size() - 1));
+        lines.add(1, "jar\t1\t2\t-\t/tmp/a\u0000b");
+        lines.add("end\t" + lines.size());
+        return lines;
+    }
+
+    private Path onlyEntry() throws IOException {
+        try (Stream<Path> entries = Files.list(kept)) {
+            List<Path> found = entries.filter(p -> p.toString().endsWith(".classpath")).toList();
+            assertThat(found).hasSize(1);
+            return found.get(0);
+        }
+    }
+
+    private WorkspaceReader reactorHolding(String artifactId, Path jar) {
+        return new WorkspaceReader() {
+            @Override
+            public WorkspaceRepository getRepository() {
+                return new WorkspaceRepository("reactor");
+            }
+
+            @Override
+            public File findArtifact(Artifact artifact) {
+                if (!artifact.getArtifactId().equals(artifactId)) {
+                    return null;
+                }
+                return artifact.getExtension().equals("pom") ? file(artifactId, "pom").toFile() : jar.toFile();
+            }
+
+            @Override
+            public List<String> findVersions(Artifact artifact) {
+                return artifact.getArtifactId().equals(artifactId) ? List.of("1.0") : List.of();
+            }
+        };
+    }
+
     private ClasspathResolver resolver(RepositorySystem system, Map<String, String> userProperties,
                                        boolean updateAlways) {
+        return resolver(system, userProperties, updateAlways, null);
+    }
+
+    private ClasspathResolver resolver(RepositorySystem system, Map<String, String> userProperties,
+                                       boolean updateAlways, WorkspaceReader reactor) {
+        return resolver(system, userProperties, updateAlways, reactor, Map.of());
+    }
+
+    private ClasspathResolver resolver(RepositorySystem repositorySystem, Map<String, String> userProperties,
+                                       boolean updateAlways, WorkspaceReader reactor,
+                                       Map<String, String> systemProperties) {
         DefaultRepositorySystemSession session = MavenRepositorySystemUtils.newSession();
-        session.setSystemProperties(System.getProperties());
+        Map<String, String> system = new java.util.HashMap<>();
+        System.getProperties().forEach((k, v) -> system.put(k.toString(), v.toString()));
+        system.putAll(systemProperties);
+        session.setSystemProperties(system);
         session.setUserProperties(userProperties);
+        session.setWorkspaceReader(reactor);
         session.setOffline(true);
         if (updateAlways) {
             session.setUpdatePolicy(RepositoryPolicy.UPDATE_POLICY_ALWAYS);
@@ -151,7 +260,8 @@ class ResolvedClasspathsTest {
                 new LocalRepository(repository.toFile(), "simple")));
         RemoteRepository nowhere = new RemoteRepository.Builder("central", "default", "https://example.invalid/")
                 .build();
-        return new ClasspathResolver(system, session, List.of(nowhere), Optional.of(kept));
+        return new ClasspathResolver(repositorySystem, session, List.of(nowhere), Optional.of(kept),
+                Console.stderr());
     }
 
     private Path file(String artifactId, String extension) {
