@@ -68,11 +68,12 @@ public final class ClasspathResolver {
     private static final String OWN_PROPERTIES = "streamguard.";
     /**
      * System properties (Maven adds the environment as {@code env.*}) that differ from one command to the next
-     * without meaning anything to a POM: the command line (whose {@code -D} options are the user properties), and the
+     * without meaning anything to a POM: the command line (whose {@code -D} options are the user properties),
+     * {@code MAVEN_OPTS} (whose {@code -D} options are system properties of their own), the terminal, and the
      * shell's bookkeeping. The working directory stays ({@code user.dir}): a profile may test a file relative to it.
      */
     private static final List<String> VOLATILE_PROPERTIES = List.of("sun.java.command", "env.MAVEN_CMD_LINE_ARGS",
-            "env.OLDPWD", "env.PWD", "env.SHLVL", "env._");
+            "env.MAVEN_OPTS", "env.TERM", "env.OLDPWD", "env.PWD", "env.SHLVL", "env._");
 
     private final RepositorySystem system;
     private final RepositorySystemSession session;
@@ -119,6 +120,10 @@ public final class ClasspathResolver {
         // -U: the user asks for the repositories' state now.
         boolean reuse = kept.isPresent() && !RepositoryPolicy.UPDATE_POLICY_ALWAYS.equals(session.getUpdatePolicy());
         if (!reuse) {
+            if (kept.isPresent()) {
+                console.debug("Resolving " + coordinates + ": -U asks for the repositories' state now; no kept "
+                        + "classpath is used or written");
+            }
             return resolve(coordinates, managedVersions, session, new ReadFiles());
         }
         String key = ResolvedClasspaths.key(keyInputs(coordinates, managedVersions));
@@ -198,8 +203,8 @@ public final class ClasspathResolver {
      * What decides a resolution besides the files it reads: the request, the repositories, the local repository, the
      * resolver's settings ({@code aether.*}), and what POM profiles and interpolation may read: the system properties
      * (the JDK, the OS, the working directory, {@code -D} options in {@code MAVEN_OPTS}) with the environment
-     * ({@code env.*}), but {@link #VOLATILE_PROPERTIES}, and the user's {@code -D} properties, the plugin's own
-     * {@value #OWN_PROPERTIES}* aside, so that a run of other settings reuses the classpath.
+     * ({@code env.*}), but {@link #VOLATILE_PROPERTIES}, and the user's {@code -D} properties; the plugin's own
+     * {@value #OWN_PROPERTIES}* aside in both, so that a run of other settings reuses the classpath.
      */
     private List<String> keyInputs(List<String> coordinates, Map<String, String> managedVersions) {
         List<String> inputs = new ArrayList<>();
@@ -216,8 +221,9 @@ public final class ClasspathResolver {
                 inputs.add("config " + name + "=" + value);
             }
         });
+        // Maven copies each -D option into the system properties too.
         new TreeMap<>(session.getSystemProperties()).forEach((name, value) -> {
-            if (!VOLATILE_PROPERTIES.contains(name)) {
+            if (!VOLATILE_PROPERTIES.contains(name) && !name.startsWith(OWN_PROPERTIES)) {
                 inputs.add("system " + name + "=" + value);
             }
         });

@@ -35,7 +35,7 @@ import java.util.UUID;
  * and a kept one is not used when the reactor holds one of its artifacts ({@link ClasspathResolver}). An entry ends
  * with a line that counts its lines: one cut short is not used.
  *
- * <p>Kept per user, in {@code ~/.cache/streamguard/classpaths}: {@value #KEPT} entries of a few dozen KB, the most
+ * <p>Kept per user, in {@code ~/.cache/streamguard/classpaths}: {@value #KEPT} entries of about 75 KB, the most
  * recently used. Only time depends on it: an entry that cannot be read or written is resolved anew.
  */
 final class ResolvedClasspaths {
@@ -151,7 +151,7 @@ final class ResolvedClasspaths {
             } finally {
                 Files.deleteIfExists(temporary);
             }
-            deleteLeastRecentlyUsed();
+            deleteLeastRecentlyUsed(entry(key));
             return Optional.of(entry(key));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // the next run resolves again
@@ -185,8 +185,12 @@ final class ResolvedClasspaths {
         return directory.resolve(key + SUFFIX);
     }
 
-    /** Keeps the {@value #KEPT} most recently used entries; deletes what a killed run left half-written, a day on. */
-    private void deleteLeastRecentlyUsed() throws IOException {
+    /**
+     * Keeps {@code written} and the {@value #KEPT} - 1 most recently used other entries (entries dated in the future,
+     * by a clock that was ahead, must not evict the one just written); deletes what a killed run left half-written, a
+     * day on.
+     */
+    private void deleteLeastRecentlyUsed(Path written) throws IOException {
         Instant dayAgo = Instant.now().minusSeconds(86_400);
         try (DirectoryStream<Path> found = Files.newDirectoryStream(directory, ".*" + TEMPORARY)) {
             for (Path stale : found) {
@@ -199,8 +203,9 @@ final class ResolvedClasspaths {
         try (DirectoryStream<Path> found = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
             found.forEach(entries::add);
         }
+        entries.remove(written);
         entries.sort(Comparator.comparing(ResolvedClasspaths::lastModified).reversed());
-        for (Path old : entries.subList(Math.min(entries.size(), KEPT), entries.size())) {
+        for (Path old : entries.subList(Math.min(entries.size(), KEPT - 1), entries.size())) {
             Files.deleteIfExists(old);
         }
     }

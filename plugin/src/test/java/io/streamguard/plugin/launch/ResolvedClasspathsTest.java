@@ -166,9 +166,27 @@ class ResolvedClasspathsTest {
                 .resolve(ROOTS, Map.of())).isInstanceOf(AssertionError.class);
         assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false, null, Map.of("env.SG_PROFILE", "1"))
                 .resolve(ROOTS, Map.of())).isInstanceOf(AssertionError.class);
-        assertThat(resolver(UNUSED, Map.of(), false, null, Map.of("env.OLDPWD", "/elsewhere",
-                "sun.java.command", "launcher streamguard:run -Dstreamguard.maxEvents=7")).resolve(ROOTS, Map.of()))
+        // Maven copies every -D option into the system properties as well: the plugin's own do not count there either.
+        assertThat(resolver(UNUSED, Map.of("streamguard.maxEvents", "7"), false, null, Map.of("env.OLDPWD",
+                "/elsewhere", "sun.java.command", "launcher streamguard:run -Dstreamguard.maxEvents=7",
+                "streamguard.maxEvents", "7", "env.MAVEN_OPTS", "-Xmx2g")).resolve(ROOTS, Map.of()))
                 .containsExactly(file("app", "jar"), file("lib", "jar"));
+    }
+
+    @Test
+    void entriesDatedInTheFutureDoNotEvictTheOneJustWritten() throws IOException {
+        for (int i = 0; i < ResolvedClasspaths.KEPT; i++) {
+            resolver(REAL, Map.of("n", Integer.toString(i)), false).resolve(ROOTS, Map.of());
+        }
+        try (Stream<Path> entries = Files.list(kept)) {
+            for (Path entry : entries.toList()) {
+                Files.setLastModifiedTime(entry, FileTime.from(Instant.now().plusSeconds(86_400)));
+            }
+        }
+        resolver(REAL, Map.of("n", "new"), false).resolve(ROOTS, Map.of());
+        assertThat(resolver(UNUSED, Map.of("n", "new"), false).resolve(ROOTS, Map.of()))
+                .containsExactly(file("app", "jar"), file("lib", "jar"));
+        assertThat(kept.toFile().list((dir, name) -> name.endsWith(".classpath"))).hasSize(ResolvedClasspaths.KEPT);
     }
 
     @Test
