@@ -42,6 +42,9 @@ import org.eclipse.aether.resolution.DependencyResult;
  * Resolves the classpath of a forked JVM (the Spark job, the Kafka broker, JMH) at run time through the Maven
  * Resolver API, so none of it lands on the plugin's own classpath. In a mojo the repository system and session are
  * Maven's own (settings, mirrors and offline mode apply); tests build a standalone one.
+ *
+ * <p>A classpath resolved once is kept with every file its resolution read ({@link ResolvedClasspaths}) and used again
+ * while those files are unchanged and this build's reactor answers as it did, unless Maven runs with {@code -U}.
  */
 public final class ClasspathResolver {
 
@@ -69,11 +72,13 @@ public final class ClasspathResolver {
     /**
      * System properties (Maven adds the environment as {@code env.*}) that differ from one command to the next
      * without meaning anything to a POM: the command line (whose {@code -D} options are the user properties),
-     * {@code MAVEN_OPTS} (whose {@code -D} options are system properties of their own), the terminal, and the
-     * shell's bookkeeping. The working directory stays ({@code user.dir}): a profile may test a file relative to it.
+     * {@code MAVEN_OPTS} (whose {@code -D} options are system properties of their own), the terminal, the shell's
+     * bookkeeping, and {@code user.timezone}, which the JDK sets when a time zone is first needed: present or not
+     * depending on what ran before. The working directory stays ({@code user.dir}): a profile may test a file
+     * relative to it.
      */
     private static final List<String> VOLATILE_PROPERTIES = List.of("sun.java.command", "env.MAVEN_CMD_LINE_ARGS",
-            "env.MAVEN_OPTS", "env.TERM", "env.OLDPWD", "env.PWD", "env.SHLVL", "env._");
+            "env.MAVEN_OPTS", "env.TERM", "env.OLDPWD", "env.PWD", "env.SHLVL", "env._", "user.timezone");
 
     private final RepositorySystem system;
     private final RepositorySystemSession session;
@@ -128,13 +133,13 @@ public final class ClasspathResolver {
         }
         String key = ResolvedClasspaths.key(keyInputs(coordinates, managedVersions));
         Optional<ResolvedClasspaths.Kept> found = kept.get().find(key);
-        Optional<String> fromReactor = found.flatMap(k -> fromReactor(k.artifacts()));
-        if (found.isPresent() && fromReactor.isEmpty()) {
+        Optional<String> reactorChanged = found.flatMap(k -> reactorChanged(k.artifacts()));
+        if (found.isPresent() && reactorChanged.isEmpty()) {
             console.debug("Classpath of " + coordinates + ": kept by an earlier run, every file it read unchanged ("
                     + kept.get().directory().resolve(key + ".classpath") + ")");
             return found.get().classpath();
         }
-        console.debug("Resolving " + coordinates + ": " + fromReactor.map(a -> "this build's reactor holds " + a)
+        console.debug("Resolving " + coordinates + ": " + reactorChanged
                 .orElse("no classpath kept for this request, or a file its resolution read has changed"));
         ReadFiles read = new ReadFiles();
         List<Path> jars = resolve(coordinates, managedVersions, recording(read), read);
@@ -149,23 +154,26 @@ public final class ClasspathResolver {
     }
 
     /**
-     * An artifact the kept resolution read that this build's reactor (Maven's workspace) would now supply instead,
-     * if any: the resolver asks the reactor first.
+     * How this build's reactor (Maven's workspace, which the resolver asks first) now answers differently for an
+     * artifact the kept resolution read, if it does: it supplies one that came from a repository, supplies another
+     * file, or no longer supplies one it did (in Maven 3.9, a module's packaged jar until its classes are newer).
      */
-    private Optional<String> fromReactor(List<String> artifacts) {
+    private Optional<String> reactorChanged(Map<Path, ResolvedClasspaths.Source> artifacts) {
         WorkspaceReader reactor = session.getWorkspaceReader();
-        if (reactor == null) {
-            return Optional.empty();
-        }
-        for (String coordinates : artifacts) {
-            Artifact artifact;
+        for (Map.Entry<Path, ResolvedClasspaths.Source> read : artifacts.entrySet()) {
+            ResolvedClasspaths.Source source = read.getValue();
+            File now;
             try {
-                artifact = new DefaultArtifact(coordinates);
+                now = reactor == null ? null : reactor.findArtifact(new DefaultArtifact(source.coordinates()));
             } catch (IllegalArgumentException e) {
-                return Optional.of(coordinates); // not an artifact: a damaged entry, resolve
+                return Optional.of("the kept entry names no artifact: " + source.coordinates());
             }
-            if (reactor.findArtifact(artifact) != null || !reactor.findVersions(artifact).isEmpty()) {
-                return Optional.of(coordinates);
+            Path expected = source.reactor() ? read.getKey() : null;
+            Path actual = now == null ? null : now.toPath().toAbsolutePath();
+            if (!java.util.Objects.equals(expected, actual)) {
+                return Optional.of(actual == null
+                        ? "this build's reactor no longer supplies " + source.coordinates()
+                        : "this build's reactor supplies " + source.coordinates() + " as " + actual);
             }
         }
         return Optional.empty();
@@ -283,13 +291,16 @@ public final class ClasspathResolver {
     }
 
     /**
-     * The files a resolution read (each with the artifact it is, or none for metadata), and why its result may not be
-     * kept, if it may not: it depended on what a remote repository holds now, or on this build's reactor, whose
-     * answers depend on what was built (a packaged jar, or loose classes) and whose POMs find their parents on disk,
-     * unseen by the resolver.
+     * The files a resolution read (each with the artifact it is and where it came from, or none for metadata and for
+     * the parents of the reactor's POMs, which Maven reads from disk unseen by the resolver), and why its result may
+     * not be kept, if it may not: it depended on what a remote repository holds now, or the reactor supplied a module
+     * as its classes directory, whose content no size and time tell.
      */
     private static final class ReadFiles {
-        private final Map<Path, String> files = Collections.synchronizedMap(new LinkedHashMap<>());
+        /** Parents of a reactor POM followed on disk; deeper ones are not (Maven's own limit is far beyond). */
+        private static final int MAX_PARENTS = 32;
+
+        private final Map<Path, ResolvedClasspaths.Source> files = Collections.synchronizedMap(new LinkedHashMap<>());
         private final AtomicReference<String> notKept = new AtomicReference<>();
 
         /** Called by the resolver's threads (the breadth-first collector reads POMs on several). */
@@ -300,13 +311,18 @@ public final class ClasspathResolver {
                     if (artifact == null || artifact.getFile() == null || !event.getExceptions().isEmpty()) {
                         notKept("an artifact did not resolve: " + artifact);
                     } else {
-                        if (event.getRepository() instanceof WorkspaceRepository) {
-                            notKept("this build's reactor supplied " + artifact);
+                        boolean reactor = event.getRepository() instanceof WorkspaceRepository;
+                        Path file = artifact.getFile().toPath().toAbsolutePath();
+                        if (reactor && !java.nio.file.Files.isRegularFile(file)) {
+                            notKept("this build's reactor supplied " + artifact + " as " + file
+                                    + ", whose content no size and time tell (package it to have it kept)");
+                        } else if (reactor && artifact.getExtension().equals("pom")) {
+                            parentsOnDisk(file);
                         } else if (artifact.isSnapshot() && event.getRepository() instanceof RemoteRepository) {
                             notKept("snapshot " + artifact + " came from " + event.getRepository().getId()
                                     + ", where a newer one may be published");
                         }
-                        files.put(artifact.getFile().toPath(), artifact.toString());
+                        files.put(file, new ResolvedClasspaths.Source(artifact.toString(), reactor));
                     }
                 }
                 case METADATA_RESOLVED -> {
@@ -316,12 +332,64 @@ public final class ClasspathResolver {
                     }
                     File file = event.getMetadata() == null ? null : event.getMetadata().getFile();
                     if (file != null && file.isFile()) {
-                        files.putIfAbsent(file.toPath(), null);
+                        files.putIfAbsent(file.toPath().toAbsolutePath(), null);
                     }
                 }
                 default -> {
                 }
             }
+        }
+
+        /**
+         * The parents a reactor module's POM finds on disk ({@code <parent><relativePath>}, {@code ../pom.xml} unless
+         * it says otherwise): Maven reads them without asking the resolver, so they are recorded here. A parent that
+         * Maven then finds not to be the declared one is recorded all the same: one file more to check.
+         */
+        private void parentsOnDisk(Path pom) {
+            Path current = pom;
+            for (int depth = 0; depth < MAX_PARENTS; depth++) {
+                Optional<String> relativePath;
+                try {
+                    relativePath = parentRelativePath(current);
+                } catch (Exception e) {
+                    notKept("cannot read the parent of " + current + ": " + e.getMessage());
+                    return;
+                }
+                if (relativePath.isEmpty() || relativePath.get().isBlank()) {
+                    return;
+                }
+                Path parent = current.getParent().resolve(relativePath.get().trim()).normalize();
+                if (java.nio.file.Files.isDirectory(parent)) {
+                    parent = parent.resolve("pom.xml");
+                }
+                // A parent that is itself a module of the reactor is recorded with its own event, and its parents.
+                if (!java.nio.file.Files.isRegularFile(parent) || files.containsKey(parent)) {
+                    return;
+                }
+                files.putIfAbsent(parent, null);
+                current = parent;
+            }
+        }
+
+        /** The relative path of a POM's parent, if it declares one: {@code ../pom.xml} by default. */
+        private static Optional<String> parentRelativePath(Path pom) throws Exception {
+            javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setXIncludeAware(false);
+            factory.setExpandEntityReferences(false);
+            org.w3c.dom.Element project = factory.newDocumentBuilder().parse(pom.toFile()).getDocumentElement();
+            for (org.w3c.dom.Node node = project.getFirstChild(); node != null; node = node.getNextSibling()) {
+                if (node instanceof org.w3c.dom.Element parent && parent.getTagName().equals("parent")) {
+                    for (org.w3c.dom.Node child = parent.getFirstChild(); child != null;
+                            child = child.getNextSibling()) {
+                        if (child instanceof org.w3c.dom.Element path && path.getTagName().equals("relativePath")) {
+                            return Optional.of(path.getTextContent());
+                        }
+                    }
+                    return Optional.of("../pom.xml");
+                }
+            }
+            return Optional.empty();
         }
 
         void notKept(String why) {
@@ -332,7 +400,7 @@ public final class ClasspathResolver {
             return Optional.ofNullable(notKept.get());
         }
 
-        Map<Path, String> files() {
+        Map<Path, ResolvedClasspaths.Source> files() {
             synchronized (files) {
                 return new LinkedHashMap<>(files);
             }
