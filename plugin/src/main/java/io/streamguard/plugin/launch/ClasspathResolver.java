@@ -44,7 +44,8 @@ import org.eclipse.aether.resolution.DependencyResult;
  * Maven's own (settings, mirrors and offline mode apply); tests build a standalone one.
  *
  * <p>A classpath resolved once is kept with every file its resolution read ({@link ResolvedClasspaths}) and used again
- * while those files are unchanged and this build's reactor answers as it did, unless Maven runs with {@code -U}.
+ * while those files are unchanged, unless Maven runs with {@code -U} or this build's reactor holds one of its
+ * artifacts.
  */
 public final class ClasspathResolver {
 
@@ -133,13 +134,13 @@ public final class ClasspathResolver {
         }
         String key = ResolvedClasspaths.key(keyInputs(coordinates, managedVersions));
         Optional<ResolvedClasspaths.Kept> found = kept.get().find(key);
-        Optional<String> reactorChanged = found.flatMap(k -> reactorChanged(k.artifacts()));
-        if (found.isPresent() && reactorChanged.isEmpty()) {
+        Optional<String> fromReactor = found.flatMap(k -> fromReactor(k.artifacts()));
+        if (found.isPresent() && fromReactor.isEmpty()) {
             console.debug("Classpath of " + coordinates + ": kept by an earlier run, every file it read unchanged ("
                     + kept.get().directory().resolve(key + ".classpath") + ")");
             return found.get().classpath();
         }
-        console.debug("Resolving " + coordinates + ": " + reactorChanged
+        console.debug("Resolving " + coordinates + ": " + fromReactor.map(a -> "this build's reactor holds " + a)
                 .orElse("no classpath kept for this request, or a file its resolution read has changed"));
         ReadFiles read = new ReadFiles();
         List<Path> jars = resolve(coordinates, managedVersions, recording(read), read);
@@ -154,26 +155,23 @@ public final class ClasspathResolver {
     }
 
     /**
-     * How this build's reactor (Maven's workspace, which the resolver asks first) now answers differently for an
-     * artifact the kept resolution read, if it does: it supplies one that came from a repository, supplies another
-     * file, or no longer supplies one it did (in Maven 3.9, a module's packaged jar until its classes are newer).
+     * An artifact the kept resolution read that this build's reactor (Maven's workspace) would now supply instead,
+     * if any: the resolver asks the reactor first.
      */
-    private Optional<String> reactorChanged(Map<Path, ResolvedClasspaths.Source> artifacts) {
+    private Optional<String> fromReactor(List<String> artifacts) {
         WorkspaceReader reactor = session.getWorkspaceReader();
-        for (Map.Entry<Path, ResolvedClasspaths.Source> read : artifacts.entrySet()) {
-            ResolvedClasspaths.Source source = read.getValue();
-            File now;
+        if (reactor == null) {
+            return Optional.empty();
+        }
+        for (String coordinates : artifacts) {
+            Artifact artifact;
             try {
-                now = reactor == null ? null : reactor.findArtifact(new DefaultArtifact(source.coordinates()));
+                artifact = new DefaultArtifact(coordinates);
             } catch (IllegalArgumentException e) {
-                return Optional.of("the kept entry names no artifact: " + source.coordinates());
+                return Optional.of(coordinates); // not an artifact: a damaged entry, resolve
             }
-            Path expected = source.reactor() ? read.getKey() : null;
-            Path actual = now == null ? null : now.toPath().toAbsolutePath();
-            if (!java.util.Objects.equals(expected, actual)) {
-                return Optional.of(actual == null
-                        ? "this build's reactor no longer supplies " + source.coordinates()
-                        : "this build's reactor supplies " + source.coordinates() + " as " + actual);
+            if (reactor.findArtifact(artifact) != null || !reactor.findVersions(artifact).isEmpty()) {
+                return Optional.of(coordinates);
             }
         }
         return Optional.empty();
@@ -291,16 +289,13 @@ public final class ClasspathResolver {
     }
 
     /**
-     * The files a resolution read (each with the artifact it is and where it came from, or none for metadata and for
-     * the parents of the reactor's POMs, which Maven reads from disk unseen by the resolver), and why its result may
-     * not be kept, if it may not: it depended on what a remote repository holds now, or the reactor supplied a module
-     * as its classes directory, whose content no size and time tell.
+     * The files a resolution read (each with the artifact it is, or none for metadata), and why its result may not be
+     * kept, if it may not: it depended on what a remote repository holds now, or on this build's reactor, whose
+     * answers depend on what was built (a packaged jar, or loose classes) and whose POMs find their parents on disk,
+     * unseen by the resolver.
      */
     private static final class ReadFiles {
-        /** Parents of a reactor POM followed on disk; deeper ones are not (Maven's own limit is far beyond). */
-        private static final int MAX_PARENTS = 32;
-
-        private final Map<Path, ResolvedClasspaths.Source> files = Collections.synchronizedMap(new LinkedHashMap<>());
+        private final Map<Path, String> files = Collections.synchronizedMap(new LinkedHashMap<>());
         private final AtomicReference<String> notKept = new AtomicReference<>();
 
         /** Called by the resolver's threads (the breadth-first collector reads POMs on several). */
@@ -311,18 +306,15 @@ public final class ClasspathResolver {
                     if (artifact == null || artifact.getFile() == null || !event.getExceptions().isEmpty()) {
                         notKept("an artifact did not resolve: " + artifact);
                     } else {
-                        boolean reactor = event.getRepository() instanceof WorkspaceRepository;
-                        Path file = artifact.getFile().toPath().toAbsolutePath();
-                        if (reactor && !java.nio.file.Files.isRegularFile(file)) {
-                            notKept("this build's reactor supplied " + artifact + " as " + file
-                                    + ", whose content no size and time tell (package it to have it kept)");
-                        } else if (reactor && artifact.getExtension().equals("pom")) {
-                            parentsOnDisk(file);
+                        if (event.getRepository() instanceof WorkspaceRepository) {
+                            // Maven 3.9 hands the resolver the reactor's own model of a module's POM: the parents
+                            // and imports that model was built from never pass through here.
+                            notKept("this build's reactor supplied " + artifact);
                         } else if (artifact.isSnapshot() && event.getRepository() instanceof RemoteRepository) {
                             notKept("snapshot " + artifact + " came from " + event.getRepository().getId()
                                     + ", where a newer one may be published");
                         }
-                        files.put(file, new ResolvedClasspaths.Source(artifact.toString(), reactor));
+                        files.put(artifact.getFile().toPath(), artifact.toString());
                     }
                 }
                 case METADATA_RESOLVED -> {
@@ -332,64 +324,12 @@ public final class ClasspathResolver {
                     }
                     File file = event.getMetadata() == null ? null : event.getMetadata().getFile();
                     if (file != null && file.isFile()) {
-                        files.putIfAbsent(file.toPath().toAbsolutePath(), null);
+                        files.putIfAbsent(file.toPath(), null);
                     }
                 }
                 default -> {
                 }
             }
-        }
-
-        /**
-         * The parents a reactor module's POM finds on disk ({@code <parent><relativePath>}, {@code ../pom.xml} unless
-         * it says otherwise): Maven reads them without asking the resolver, so they are recorded here. A parent that
-         * Maven then finds not to be the declared one is recorded all the same: one file more to check.
-         */
-        private void parentsOnDisk(Path pom) {
-            Path current = pom;
-            for (int depth = 0; depth < MAX_PARENTS; depth++) {
-                Optional<String> relativePath;
-                try {
-                    relativePath = parentRelativePath(current);
-                } catch (Exception e) {
-                    notKept("cannot read the parent of " + current + ": " + e.getMessage());
-                    return;
-                }
-                if (relativePath.isEmpty() || relativePath.get().isBlank()) {
-                    return;
-                }
-                Path parent = current.getParent().resolve(relativePath.get().trim()).normalize();
-                if (java.nio.file.Files.isDirectory(parent)) {
-                    parent = parent.resolve("pom.xml");
-                }
-                // A parent that is itself a module of the reactor is recorded with its own event, and its parents.
-                if (!java.nio.file.Files.isRegularFile(parent) || files.containsKey(parent)) {
-                    return;
-                }
-                files.putIfAbsent(parent, null);
-                current = parent;
-            }
-        }
-
-        /** The relative path of a POM's parent, if it declares one: {@code ../pom.xml} by default. */
-        private static Optional<String> parentRelativePath(Path pom) throws Exception {
-            javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setXIncludeAware(false);
-            factory.setExpandEntityReferences(false);
-            org.w3c.dom.Element project = factory.newDocumentBuilder().parse(pom.toFile()).getDocumentElement();
-            for (org.w3c.dom.Node node = project.getFirstChild(); node != null; node = node.getNextSibling()) {
-                if (node instanceof org.w3c.dom.Element parent && parent.getTagName().equals("parent")) {
-                    for (org.w3c.dom.Node child = parent.getFirstChild(); child != null;
-                            child = child.getNextSibling()) {
-                        if (child instanceof org.w3c.dom.Element path && path.getTagName().equals("relativePath")) {
-                            return Optional.of(path.getTextContent());
-                        }
-                    }
-                    return Optional.of("../pom.xml");
-                }
-            }
-            return Optional.empty();
         }
 
         void notKept(String why) {
@@ -400,7 +340,7 @@ public final class ClasspathResolver {
             return Optional.ofNullable(notKept.get());
         }
 
-        Map<Path, ResolvedClasspaths.Source> files() {
+        Map<Path, String> files() {
             synchronized (files) {
                 return new LinkedHashMap<>(files);
             }

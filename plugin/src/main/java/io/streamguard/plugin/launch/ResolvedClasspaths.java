@@ -13,7 +13,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -32,9 +31,9 @@ import java.util.UUID;
  * <p>What decides a resolution besides those files is the entry's name ({@link #key}): the roots and managed
  * versions, the repositories, the local repository, the resolver's settings, the system properties and environment
  * that POM profiles may test, and the user's {@code -D} properties. A resolution that depended on a remote
- * repository's state (a version range, a snapshot from a remote repository) is not kept; one the build's reactor
- * took part in is kept with where the reactor's answers came from, and used only while the reactor gives the same
- * answers ({@link ClasspathResolver}). An entry ends with a line that counts its lines: one cut short is not used.
+ * repository's state (a version range, a snapshot from a remote repository) or on the build's reactor is not kept,
+ * and a kept one is not used when the reactor holds one of its artifacts ({@link ClasspathResolver}). An entry ends
+ * with a line that counts its lines: one cut short is not used.
  *
  * <p>Kept per user, in {@code ~/.cache/streamguard/classpaths}: {@value #KEPT} entries of about 75 KB, the most
  * recently used. Only time depends on it: an entry that cannot be read or written is resolved anew.
@@ -44,16 +43,13 @@ final class ResolvedClasspaths {
     /** Entries kept, the most recently used: a run uses up to three (the job's, the broker's, JMH's). */
     static final int KEPT = 16;
 
-    private static final String FORMAT = "streamguard-classpath 3";
+    private static final String FORMAT = "streamguard-classpath 2";
     private static final String SUFFIX = ".classpath";
     private static final String TEMPORARY = ".tmp";
     private static final String JAR = "jar";
     private static final String READ = "read";
     private static final String END = "end";
     private static final String NO_ARTIFACT = "-";
-    private static final String FROM_REPOSITORY = "repository";
-    private static final String FROM_REACTOR = "reactor";
-    private static final List<String> ORIGINS = List.of(NO_ARTIFACT, FROM_REPOSITORY, FROM_REACTOR);
 
     private final Path directory;
 
@@ -70,15 +66,8 @@ final class ResolvedClasspaths {
         return directory;
     }
 
-    /**
-     * What a file read by a resolution is: an artifact (jar or POM; {@code coordinates} as {@code Artifact.toString})
-     * taken from a repository or from the build's reactor ({@code reactor}).
-     */
-    record Source(String coordinates, boolean reactor) {
-    }
-
-    /** A kept classpath, and every artifact its resolution read (jars and POMs), by file. */
-    record Kept(List<Path> classpath, Map<Path, Source> artifacts) {
+    /** A kept classpath, and the coordinates of every artifact its resolution read (jars and POMs). */
+    record Kept(List<Path> classpath, List<String> artifacts) {
     }
 
     /**
@@ -99,16 +88,15 @@ final class ResolvedClasspaths {
             return Optional.empty();
         }
         List<Path> classpath = new ArrayList<>();
-        Map<Path, Source> artifacts = new LinkedHashMap<>();
+        List<String> artifacts = new ArrayList<>();
         try {
             for (String line : lines.subList(1, lines.size() - 1)) {
-                // kind, size, modification time in ms, artifact (or -), origin, path (last: a path may hold tabs)
-                String[] fields = line.split("\t", 6);
-                if (fields.length != 6 || !(fields[0].equals(JAR) || fields[0].equals(READ))
-                        || !ORIGINS.contains(fields[4])) {
+                // kind, size, modification time in ms, artifact (or -), path (last: a path may hold tabs)
+                String[] fields = line.split("\t", 5);
+                if (fields.length != 5 || !(fields[0].equals(JAR) || fields[0].equals(READ))) {
                     return Optional.empty();
                 }
-                Path file = Path.of(fields[5]);
+                Path file = Path.of(fields[4]);
                 if (!stamp(file).equals(Optional.of(fields[1] + "\t" + fields[2]))) {
                     return Optional.empty();
                 }
@@ -116,7 +104,7 @@ final class ResolvedClasspaths {
                     classpath.add(file);
                 }
                 if (!fields[3].equals(NO_ARTIFACT)) {
-                    artifacts.put(file, new Source(fields[3], fields[4].equals(FROM_REACTOR)));
+                    artifacts.add(fields[3]);
                 }
             }
         } catch (RuntimeException e) { // a path the file system refuses (a NUL in it): a damaged entry
@@ -130,18 +118,18 @@ final class ResolvedClasspaths {
         } catch (IOException e) {
             // Only the eviction order suffers.
         }
-        return Optional.of(new Kept(List.copyOf(classpath), Collections.unmodifiableMap(artifacts)));
+        return Optional.of(new Kept(List.copyOf(classpath), List.copyOf(artifacts)));
     }
 
     /**
      * Keeps {@code classpath} under {@code key}, with the files its resolution read ({@code read}: each file and the
-     * artifact it is, or null for metadata and POMs read from disk; the jars among them); written whole or not at
-     * all. Nothing is kept when a file cannot be read: it would never match.
+     * artifact it is, or null for metadata; the jars among them); written whole or not at all. Nothing is kept when a
+     * file cannot be read: it would never match.
      *
      * @return the entry's file, or empty if it could not be written
      */
-    Optional<Path> keep(String key, List<Path> classpath, Map<Path, Source> read) {
-        Map<Path, Source> others = new LinkedHashMap<>(read);
+    Optional<Path> keep(String key, List<Path> classpath, Map<Path, String> read) {
+        Map<Path, String> others = new LinkedHashMap<>(read);
         classpath.forEach(others::remove);
         try {
             StringBuilder text = new StringBuilder(FORMAT).append('\n');
@@ -150,7 +138,7 @@ final class ResolvedClasspaths {
                 text.append(line(JAR, jar, read.get(jar)));
                 lines++;
             }
-            for (Map.Entry<Path, Source> file : others.entrySet()) {
+            for (Map.Entry<Path, String> file : others.entrySet()) {
                 text.append(line(READ, file.getKey(), file.getValue()));
                 lines++;
             }
@@ -170,18 +158,15 @@ final class ResolvedClasspaths {
         }
     }
 
-    private static String line(String kind, Path file, Source source) throws IOException {
+    private static String line(String kind, Path file, String artifact) throws IOException {
         String path = file.toAbsolutePath().toString();
         if (path.indexOf('\n') >= 0 || path.indexOf('\r') >= 0) {
             throw new IOException("a path with a line break cannot be kept: " + path);
         }
-        String name = source == null ? NO_ARTIFACT : source.coordinates();
-        if (name.isEmpty() || name.contains("\t") || name.contains("\n") || name.contains("\r")) {
-            throw new IOException("an artifact's name cannot be kept: " + name);
-        }
-        String origin = source == null ? NO_ARTIFACT : source.reactor() ? FROM_REACTOR : FROM_REPOSITORY;
+        String name = artifact == null || artifact.isEmpty() || artifact.contains("\t") || artifact.contains("\n")
+                ? NO_ARTIFACT : artifact;
         return kind + "\t" + stamp(file).orElseThrow(() -> new IOException("cannot read " + file)) + "\t" + name
-                + "\t" + origin + "\t" + path + "\n";
+                + "\t" + path + "\n";
     }
 
     /** A file's size and modification time, or empty if it is gone or not a regular file. */

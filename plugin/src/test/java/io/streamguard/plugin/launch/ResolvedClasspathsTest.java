@@ -43,23 +43,22 @@ class ResolvedClasspathsTest {
             });
     private static final List<String> ROOTS = List.of("org.example:app:1.0");
 
-    /** What the resolvers said at debug level, newest last. */
-    private final List<String> debug = new java.util.ArrayList<>();
-    private final Console said = new Console() {
+    /** What the resolvers said, newest last. */
+    private final List<String> said = new java.util.ArrayList<>();
+    private final Console console = new Console() {
         @Override
         public void info(String message) {
-            debug.add(message);
+            said.add(message);
         }
 
         @Override
         public void warn(String message) {
-            debug.add(message);
+            said.add(message);
         }
 
         @Override
         public void debug(String message) {
-            System.err.println("[DEBUG] " + message);
-            debug.add(message);
+            said.add(message);
         }
     };
 
@@ -127,7 +126,7 @@ class ResolvedClasspathsTest {
         // -U asks for the repositories' state now.
         assertThatThrownBy(() -> resolver(UNUSED, Map.of(), true).resolve(ROOTS, Map.of()))
                 .isInstanceOf(AssertionError.class);
-        assertThat(debug.get(debug.size() - 1)).contains("-U asks for the repositories' state now");
+        assertThat(said.get(said.size() - 1)).contains("-U asks for the repositories' state now");
         // A property a POM's profile may test.
         assertThatThrownBy(() -> resolver(UNUSED, Map.of("scala.binary", "2.12"), false).resolve(ROOTS, Map.of()))
                 .isInstanceOf(AssertionError.class);
@@ -159,66 +158,24 @@ class ResolvedClasspathsTest {
     }
 
     @Test
-    void aResolutionTheReactorTookPartInIsUsedOnlyWhileTheReactorAnswersTheSame() throws IOException {
+    void aResolutionTheReactorTakesPartInIsNeitherKeptNorAnsweredFromTheKeptOnes() throws IOException {
         // This build's reactor holds lib: the resolver takes it from there, whatever the local repository has.
-        Path built = Files.writeString(directory("reactor/lib/target").resolve("lib-1.0.jar"), "built");
-        WorkspaceReader reactor = reactorHolding("lib", built, file("lib", "pom"));
-        List<Path> resolved = resolver(REAL, Map.of(), false, reactor).resolve(ROOTS, Map.of());
-        assertThat(resolved).containsExactly(file("app", "jar"), built);
+        Path built = temporary.resolve("reactor/lib/target/lib-1.0.jar");
+        Files.createDirectories(built.getParent());
+        Files.writeString(built, "built in the reactor");
+        WorkspaceReader reactor = reactorHolding("lib", built);
 
-        assertThat(resolver(UNUSED, Map.of(), false, reactor).resolve(ROOTS, Map.of())).isEqualTo(resolved);
-        // Without the module, with another of its files (Maven 3.9 gives its classes once they are newer than the
-        // jar), or with the jar rebuilt, the answer is another.
-        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false).resolve(ROOTS, Map.of()))
-                .isInstanceOf(AssertionError.class);
-        Path other = Files.writeString(directory("reactor/lib/other").resolve("lib-1.0.jar"), "built");
-        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false, reactorHolding("lib", other, file("lib", "pom")))
-                .resolve(ROOTS, Map.of())).isInstanceOf(AssertionError.class);
-        Files.writeString(built, "built again");
-        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false, reactor).resolve(ROOTS, Map.of()))
-                .isInstanceOf(AssertionError.class);
-    }
-
-    @Test
-    void aClasspathKeptWithoutTheReactorIsNotUsedWhenTheReactorHoldsOneOfItsArtifacts() throws IOException {
-        resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of());
-        Path built = Files.writeString(directory("reactor/lib/target").resolve("lib-1.0.jar"), "built");
-        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false, reactorHolding("lib", built, file("lib", "pom")))
-                .resolve(ROOTS, Map.of())).isInstanceOf(AssertionError.class);
-        // A reactor of other modules does not matter.
-        assertThat(resolver(UNUSED, Map.of(), false, reactorHolding("unrelated", built, file("lib", "pom")))
-                .resolve(ROOTS, Map.of())).containsExactly(file("app", "jar"), file("lib", "jar"));
-    }
-
-    @Test
-    void aReactorModuleGivenAsItsClassesDirectoryIsNotKept() throws IOException {
-        Path classes = directory("reactor/lib/target/classes");
-        assertThat(resolver(REAL, Map.of(), false, reactorHolding("lib", classes, file("lib", "pom")))
-                .resolve(ROOTS, Map.of())).containsExactly(file("app", "jar"), classes);
-        assertThat(kept.toFile().list((dir, name) -> name.endsWith(".classpath"))).isNullOrEmpty();
-    }
-
-    @Test
-    void theParentAReactorPomFindsOnDiskIsWatched() throws IOException {
-        // reactor/pom.xml is lib's parent, in no repository: found by its default relative path. It adds a
-        // dependency on extra.
-        Path parent = directory("reactor").resolve("pom.xml");
-        Files.writeString(parent, "<project><modelVersion>4.0.0</modelVersion><groupId>org.example</groupId>"
-                + "<artifactId>reactor-parent</artifactId><version>1.0</version><packaging>pom</packaging>"
-                + "<dependencies>" + dependency("extra") + "</dependencies></project>");
-        Path libPom = Files.writeString(directory("reactor/lib").resolve("pom.xml"), "<project><modelVersion>4.0.0"
-                + "</modelVersion><parent><groupId>org.example</groupId><artifactId>reactor-parent</artifactId>"
-                + "<version>1.0</version></parent><artifactId>lib</artifactId></project>");
-        Path built = Files.writeString(directory("reactor/lib/target").resolve("lib-1.0.jar"), "built");
-        WorkspaceReader reactor = reactorHolding("lib", built, libPom);
-        assertThat(resolver(REAL, Map.of(), false, reactor).resolve(ROOTS, Map.of()))
-                .containsExactly(file("app", "jar"), built, file("extra", "jar"));
-
-        Files.writeString(parent, Files.readString(parent).replace(dependency("extra"), ""));
-        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false, reactor).resolve(ROOTS, Map.of()))
-                .isInstanceOf(AssertionError.class);
         assertThat(resolver(REAL, Map.of(), false, reactor).resolve(ROOTS, Map.of()))
                 .containsExactly(file("app", "jar"), built);
+        assertThat(kept.toFile().list((dir, name) -> name.endsWith(".classpath"))).isNullOrEmpty();
+
+        // Kept by a build without it, then asked by a build with it.
+        resolver(REAL, Map.of(), false).resolve(ROOTS, Map.of());
+        assertThatThrownBy(() -> resolver(UNUSED, Map.of(), false, reactor).resolve(ROOTS, Map.of()))
+                .isInstanceOf(AssertionError.class);
+        // A reactor of other modules does not matter.
+        assertThat(resolver(UNUSED, Map.of(), false, reactorHolding("unrelated", built)).resolve(ROOTS, Map.of()))
+                .containsExactly(file("app", "jar"), file("lib", "jar"));
     }
 
     @Test
@@ -291,12 +248,7 @@ class ResolvedClasspathsTest {
         }
     }
 
-    private Path directory(String relative) throws IOException {
-        return Files.createDirectories(temporary.resolve(relative));
-    }
-
-    /** A reactor holding one module: its POM and its jar (or classes directory). */
-    private static WorkspaceReader reactorHolding(String artifactId, Path jar, Path pom) {
+    private WorkspaceReader reactorHolding(String artifactId, Path jar) {
         return new WorkspaceReader() {
             @Override
             public WorkspaceRepository getRepository() {
@@ -308,7 +260,7 @@ class ResolvedClasspathsTest {
                 if (!artifact.getArtifactId().equals(artifactId)) {
                     return null;
                 }
-                return artifact.getExtension().equals("pom") ? pom.toFile() : jar.toFile();
+                return artifact.getExtension().equals("pom") ? file(artifactId, "pom").toFile() : jar.toFile();
             }
 
             @Override
@@ -346,7 +298,7 @@ class ResolvedClasspathsTest {
                 new LocalRepository(repository.toFile(), "simple")));
         RemoteRepository nowhere = new RemoteRepository.Builder("central", "default", "https://example.invalid/")
                 .build();
-        return new ClasspathResolver(repositorySystem, session, List.of(nowhere), Optional.of(kept), said);
+        return new ClasspathResolver(repositorySystem, session, List.of(nowhere), Optional.of(kept), console);
     }
 
     private Path file(String artifactId, String extension) {
