@@ -137,7 +137,7 @@ public final class ClasspathResolver {
         Optional<String> fromReactor = found.flatMap(k -> fromReactor(k.artifacts()));
         if (found.isPresent() && fromReactor.isEmpty()) {
             console.debug("Classpath of " + coordinates + ": kept by an earlier run, every file it read unchanged ("
-                    + kept.get().directory().resolve(key + ".classpath") + ")");
+                    + kept.get().entry(key) + ")");
             return found.get().classpath();
         }
         console.debug("Resolving " + coordinates + ": " + fromReactor.map(a -> "this build's reactor holds " + a)
@@ -291,8 +291,7 @@ public final class ClasspathResolver {
     /**
      * The files a resolution read (each with the artifact it is, or none for metadata), and why its result may not be
      * kept, if it may not: it depended on what a remote repository holds now, or on this build's reactor, whose
-     * answers depend on what was built (a packaged jar, or loose classes) and whose POMs find their parents on disk,
-     * unseen by the resolver.
+     * modules' models Maven builds itself from parents and imports the resolver never sees.
      */
     private static final class ReadFiles {
         private final Map<Path, String> files = Collections.synchronizedMap(new LinkedHashMap<>());

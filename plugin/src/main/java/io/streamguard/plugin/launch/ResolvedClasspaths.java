@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -62,9 +61,6 @@ final class ResolvedClasspaths {
         return Path.of(System.getProperty("user.home"), ".cache", "streamguard", "classpaths");
     }
 
-    Path directory() {
-        return directory;
-    }
 
     /** A kept classpath, and the coordinates of every artifact its resolution read (jars and POMs). */
     record Kept(List<Path> classpath, List<String> artifacts) {
@@ -181,7 +177,8 @@ final class ResolvedClasspaths {
         }
     }
 
-    private Path entry(String key) {
+    /** The file of the entry named {@code key}, which may not exist. */
+    Path entry(String key) {
         return directory.resolve(key + SUFFIX);
     }
 
