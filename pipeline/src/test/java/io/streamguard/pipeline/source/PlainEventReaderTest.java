@@ -158,6 +158,42 @@ class PlainEventReaderTest {
                 | letters.charAt(i / (n * n * n));
     }
 
+    /**
+     * Names are matched against the one expected next, byte for byte: a name that only starts as it, is cut short,
+     * escaped, or comes out of order is read by name or declined, never taken for the expected one.
+     */
+    @Test
+    void namesNearTheExpectedOneAreReadAsTheStrictReaderReadsThem() {
+        String start = "{\"event_id\":\"e\",\"timestamp\":1700000000000,\"event_type\":\"login\",";
+        for (String value : List.of(
+                start + "\"user_agent\":\"x\",\"user\":\"u\"}",
+                start + "\"use\":\"x\",\"user\":\"u\"}",
+                start + "\"usr\":\"x\",\"user\":\"u\"}",
+                start + "\"source_ip\":\"1.1.1.1\",\"user\":\"u\"}",
+                "{\"user\":\"u\",\"timestamp\":1700000000000,\"event_id\":\"e\"}",
+                "{\"timestamp\":1700000000000,\"metadata\":{\"geo_location\":\"US\",\"geo_locationx\":1,"
+                        + "\"hostname\":\"h\"},\"user\":\"u\"}")) {
+            assertThat(compare(bytes(value))).as("read by the fast path: %s", value).isTrue();
+        }
+        for (String value : List.of(
+                start + "\"us\\u0065r\":\"u\"}",
+                start + "\"user",
+                start + "\"user\"",
+                start + "\"user\u0001\":\"u\"}")) {
+            assertThat(compare(bytes(value))).as("declined by the fast path: %s", value).isFalse();
+        }
+        Row user = fast.parse("t", 0, 0, new Timestamp(0), bytes(start + "\"user_agent\":\"x\",\"user\":\"u\"}"));
+        assertThat(user.getString(0)).isEqualTo("u");
+    }
+
+    @Test
+    void aSchemaWithANameItCannotMatchIsRefused() {
+        org.apache.spark.sql.types.StructType quoted = new org.apache.spark.sql.types.StructType()
+                .add("us\"er", org.apache.spark.sql.types.DataTypes.StringType);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PlainEventReader(quoted, List.of("us\"er")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("us\"er");
+    }
+
     /** Up to {@link PlainEventReader#MAX_NAMES} names, nested ones included, the fast path reads a value itself. */
     @Test
     void manyNamesAreReadUpToTheLimit() {
