@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,16 +50,15 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
         }
     }
 
-    private static final int SMALL = 2;
     /**
      * Bounds for {@link #estimatedSize} (compressed references, 16-byte headers): this object with its sums, the hour
-     * histogram and six empty collections; an array's header; a distinct value in a collection (its entry, two table
-     * slots and a {@code long[1]} count), not counting the string; a string's header and array, not counting its
-     * characters (two bytes each, at most).
+     * histogram and six empty {@link ValueCounts}; an array's header; a distinct value in a {@link ValueCounts} (at
+     * most four slots of a reference and a count, as its arrays double when half full), not counting the string; a
+     * string's header and array, not counting its characters (two bytes each, at most).
      */
-    private static final long EMPTY_BYTES = 800;
+    private static final long EMPTY_BYTES = 900;
     private static final long ARRAY_HEADER_BYTES = 16;
-    private static final long ENTRY_BYTES = 32 + 8 + 24;
+    private static final long ENTRY_BYTES = 4 * (4 + 8);
     private static final long STRING_BYTES = 24 + ARRAY_HEADER_BYTES;
     private static final long MS_PER_HOUR = 3_600_000L;
     private static final long MS_PER_DAY = 86_400_000L;
@@ -69,17 +66,18 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
     // Not final, most of them: readExternal fills them in. Kryo (spark.serializer=...KryoSerializer) ignores
     // Externalizable and copies every field, as before.
     private long events;
-    // Sized for a user with a single event, the common case when users are many: a state is then about 1 KB, of which
-    // the collections' default 16-slot tables would take another 450 bytes. They grow as a user's values do.
+    // Sized for a user with a single event, the common case when users are many: a state is then about 1 KB. The
+    // timestamps and the values grow as a user's events do.
     private long[] timestamps = new long[1];
     private final long[] eventsByHour = new long[24];
     /** Events per source IP; the events without one are counted under {@code null}, as one more group. */
-    private Map<String, long[]> eventsBySourceIp = new HashMap<>(SMALL);
-    private Set<String> destinationIps = new HashSet<>(SMALL);
-    private Map<String, long[]> eventsByType = new HashMap<>(SMALL);
-    private Set<String> locations = new HashSet<>(SMALL);
-    private Map<String, long[]> eventsByProcess = new HashMap<>(SMALL);
-    private Map<String, long[]> eventsByDomain = new HashMap<>(SMALL);
+    private ValueCounts eventsBySourceIp = new ValueCounts();
+    /** Events per value of these; events without the value are not counted. */
+    private ValueCounts destinationIps = new ValueCounts();
+    private ValueCounts eventsByType = new ValueCounts();
+    private ValueCounts locations = new ValueCounts();
+    private ValueCounts eventsByProcess = new ValueCounts();
+    private ValueCounts eventsByDomain = new ValueCounts();
     private long threatScores;
     private ExactSum threatScoreSum = ExactSum.ofFractions();
     private double maxThreatScore = Double.NEGATIVE_INFINITY;
@@ -112,12 +110,12 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
         for (long hour : eventsByHour) {
             out.writeLong(hour);
         }
-        writeCounts(out, eventsBySourceIp);
-        writeValues(out, destinationIps);
-        writeCounts(out, eventsByType);
-        writeValues(out, locations);
-        writeCounts(out, eventsByProcess);
-        writeCounts(out, eventsByDomain);
+        eventsBySourceIp.write(out);
+        destinationIps.write(out);
+        eventsByType.write(out);
+        locations.write(out);
+        eventsByProcess.write(out);
+        eventsByDomain.write(out);
         out.writeLong(threatScores);
         out.writeObject(threatScoreSum);
         out.writeDouble(maxThreatScore);
@@ -140,12 +138,12 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
         for (int h = 0; h < eventsByHour.length; h++) {
             eventsByHour[h] = in.readLong();
         }
-        eventsBySourceIp = readCounts(in);
-        destinationIps = readValues(in);
-        eventsByType = readCounts(in);
-        locations = readValues(in);
-        eventsByProcess = readCounts(in);
-        eventsByDomain = readCounts(in);
+        eventsBySourceIp = ValueCounts.read(in);
+        destinationIps = ValueCounts.read(in);
+        eventsByType = ValueCounts.read(in);
+        locations = ValueCounts.read(in);
+        eventsByProcess = ValueCounts.read(in);
+        eventsByDomain = ValueCounts.read(in);
         threatScores = in.readLong();
         threatScoreSum = (ExactSum) in.readObject();
         maxThreatScore = in.readDouble();
@@ -156,40 +154,6 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
         byteSum = (ExactSum) in.readObject();
         maxBytes = in.readLong();
         heapBytes = in.readLong();
-    }
-
-    /** Strings as objects: the stream writes a string it has written before as a reference to it. */
-    private static void writeCounts(ObjectOutput out, Map<String, long[]> counts) throws IOException {
-        out.writeInt(counts.size());
-        for (Map.Entry<String, long[]> e : counts.entrySet()) {
-            out.writeObject(e.getKey());
-            out.writeLong(e.getValue()[0]);
-        }
-    }
-
-    private static Map<String, long[]> readCounts(ObjectInput in) throws IOException, ClassNotFoundException {
-        int size = in.readInt();
-        Map<String, long[]> counts = new HashMap<>(Math.max(SMALL, size * 4 / 3 + 1));
-        for (int i = 0; i < size; i++) {
-            counts.put((String) in.readObject(), new long[] {in.readLong()});
-        }
-        return counts;
-    }
-
-    private static void writeValues(ObjectOutput out, Set<String> values) throws IOException {
-        out.writeInt(values.size());
-        for (String value : values) {
-            out.writeObject(value);
-        }
-    }
-
-    private static Set<String> readValues(ObjectInput in) throws IOException, ClassNotFoundException {
-        int size = in.readInt();
-        Set<String> values = new HashSet<>(Math.max(SMALL, size * 4 / 3 + 1));
-        for (int i = 0; i < size; i++) {
-            values.add((String) in.readObject());
-        }
-        return values;
     }
 
     /** One event's state: a row that starts with {@link #COLUMNS}. */
@@ -211,9 +175,7 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
         String type = event.getString(2);
         count(eventsBySourceIp, event.getString(3), 1);
         addIfPresent(destinationIps, event.getString(4));
-        if (type != null) {
-            count(eventsByType, type, 1);
-        }
+        addIfPresent(eventsByType, type);
         String status = event.getString(5);
         boolean isFailed = "failed".equals(status);
         boolean isAuth = "auth_attempt".equals(type);
@@ -228,14 +190,8 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
             maxThreatScore = Math.max(maxThreatScore, score);
         }
         addIfPresent(locations, event.getString(7));
-        String process = event.getString(8);
-        if (process != null) {
-            count(eventsByProcess, process, 1);
-        }
-        String domain = event.getString(9);
-        if (domain != null) {
-            count(eventsByDomain, domain, 1);
-        }
+        addIfPresent(eventsByProcess, event.getString(8));
+        addIfPresent(eventsByDomain, event.getString(9));
         if (!event.isNullAt(10)) {
             long bytes = event.getLong(10);
             byteSum.add(bytes);
@@ -255,12 +211,12 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
         for (int h = 0; h < 24; h++) {
             eventsByHour[h] += other.eventsByHour[h];
         }
-        other.eventsBySourceIp.forEach((ip, n) -> count(eventsBySourceIp, ip, n[0]));
-        other.destinationIps.forEach(ip -> addIfPresent(destinationIps, ip));
-        other.eventsByType.forEach((type, n) -> count(eventsByType, type, n[0]));
-        other.locations.forEach(location -> addIfPresent(locations, location));
-        other.eventsByProcess.forEach((process, n) -> count(eventsByProcess, process, n[0]));
-        other.eventsByDomain.forEach((domain, n) -> count(eventsByDomain, domain, n[0]));
+        other.eventsBySourceIp.forEach((ip, n) -> count(eventsBySourceIp, ip, n));
+        other.destinationIps.forEach((ip, n) -> count(destinationIps, ip, n));
+        other.eventsByType.forEach((type, n) -> count(eventsByType, type, n));
+        other.locations.forEach((location, n) -> count(locations, location, n));
+        other.eventsByProcess.forEach((process, n) -> count(eventsByProcess, process, n));
+        other.eventsByDomain.forEach((domain, n) -> count(eventsByDomain, domain, n));
         threatScores += other.threatScores;
         threatScoreSum.add(other.threatScoreSum);
         maxThreatScore = Math.max(maxThreatScore, other.maxThreatScore);
@@ -280,8 +236,8 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
 
     /** Adds the user's events per process and per domain to {@code processes} and {@code domains}. */
     void countValues(Map<String, long[]> processes, Map<String, long[]> domains) {
-        eventsByProcess.forEach((process, n) -> countIn(processes, process, n[0]));
-        eventsByDomain.forEach((domain, n) -> countIn(domains, domain, n[0]));
+        eventsByProcess.forEach((process, n) -> countIn(processes, process, n));
+        eventsByDomain.forEach((domain, n) -> countIn(domains, domain, n));
     }
 
     /**
@@ -299,7 +255,7 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
             days += times[i] / MS_PER_DAY != times[i - 1] / MS_PER_DAY ? 1 : 0;
         }
         List<Double> out = new java.util.ArrayList<>(UserFeatures.FEATURE_COLUMNS.size());
-        long sourceIps = eventsBySourceIp.keySet().stream().filter(ip -> ip != null).count();
+        long sourceIps = eventsBySourceIp.nonNullSize();
         out.add(n);
         out.add((double) sourceIps);
         out.add((double) destinationIps.size());
@@ -321,19 +277,16 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
         out.add((double) days);
         out.add(n / days);
         for (String type : SecurityEventSchema.EVENT_TYPES) {
-            long[] typeEvents = eventsByType.get(type);
-            out.add((typeEvents == null ? 0 : typeEvents[0]) / n);
+            out.add(eventsByType.count(type) / n);
         }
         out.add(hourEntropy());
-        long topIpEvents = 0;
-        long singleUseIps = 0;
-        for (long[] counted : eventsBySourceIp.values()) {
-            long ipEvents = counted[0];
-            topIpEvents = Math.max(topIpEvents, ipEvents);
-            singleUseIps += ipEvents == 1 ? 1 : 0;
-        }
-        out.add(topIpEvents / n);
-        out.add(singleUseIps / n);
+        long[] topAndSingleUse = new long[2];
+        eventsBySourceIp.forEach((ip, ipEvents) -> { // the events without an address count as one more address
+            topAndSingleUse[0] = Math.max(topAndSingleUse[0], ipEvents);
+            topAndSingleUse[1] += ipEvents == 1 ? 1 : 0;
+        });
+        out.add(topAndSingleUse[0] / n);
+        out.add(topAndSingleUse[1] / n);
         addIntervalFeatures(times, out);
         out.add(Math.log1p(byteSum.doubleValue()));
         out.add(Math.log1p(maxBytes));
@@ -389,22 +342,20 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
     }
 
     /** Share of the user's events whose value is present and not common. */
-    private double rareShare(Map<String, long[]> eventsByValue, Set<String> common) {
-        long rare = 0;
-        for (Map.Entry<String, long[]> e : eventsByValue.entrySet()) {
-            rare += common.contains(e.getKey()) ? 0 : e.getValue()[0];
-        }
-        return rare / (double) events;
+    private double rareShare(ValueCounts eventsByValue, Set<String> common) {
+        long[] rare = new long[1];
+        eventsByValue.forEach((value, n) -> rare[0] += common.contains(value) ? 0 : n);
+        return rare[0] / (double) events;
     }
 
-    private void addIfPresent(Set<String> values, String value) {
-        if (value != null && values.add(value)) {
-            heapBytes += valueBytes(value);
+    private void addIfPresent(ValueCounts values, String value) {
+        if (value != null) {
+            count(values, value, 1);
         }
     }
 
-    private void count(Map<String, long[]> counts, String value, long n) {
-        if (countIn(counts, value, n)) {
+    private void count(ValueCounts counts, String value, long n) {
+        if (counts.add(value, n)) {
             heapBytes += valueBytes(value);
         }
     }
