@@ -51,14 +51,12 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
     }
 
     /**
-     * Bounds for {@link #estimatedSize} (compressed references, 16-byte headers): this object with its sums, the hour
-     * histogram and six empty {@link ValueCounts}; an array's header; a distinct value in a {@link ValueCounts} (at
-     * most four slots of a reference and a count, as its arrays double when half full), not counting the string; a
-     * string's header and array, not counting its characters (two bytes each, at most).
+     * Bounds for {@link #estimatedSize} (compressed references, 16-byte headers): this object, its two sums and the
+     * hour histogram; an array's header; a string's header and array, not counting its characters (two bytes each, at
+     * most, padded to 8). The six {@link ValueCounts} count their own bytes.
      */
-    private static final long EMPTY_BYTES = 900;
+    private static final long EMPTY_BYTES = 448;
     private static final long ARRAY_HEADER_BYTES = 16;
-    private static final long ENTRY_BYTES = 4 * (4 + 8);
     private static final long STRING_BYTES = 24 + ARRAY_HEADER_BYTES;
     private static final long MS_PER_HOUR = 3_600_000L;
     private static final long MS_PER_DAY = 86_400_000L;
@@ -87,7 +85,10 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
     private long blocked;
     private ExactSum byteSum = ExactSum.ofLongs();
     private long maxBytes;
-    /** {@link #estimatedSize}, kept up to date as values are added: a state's size is asked far more than it grows. */
+    /**
+     * {@link #estimatedSize} but for the {@link ValueCounts}, kept up to date as values are added: a state's size is
+     * asked far more than it grows.
+     */
     private long heapBytes = EMPTY_BYTES + ARRAY_HEADER_BYTES + 8;
 
     /** An empty state; for Java serialization, which fills it in ({@link #readExternal}). */
@@ -355,8 +356,8 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
     }
 
     private void count(ValueCounts counts, String value, long n) {
-        if (counts.add(value, n)) {
-            heapBytes += valueBytes(value);
+        if (counts.add(value, n) && value != null) {
+            heapBytes += STRING_BYTES + (2L * value.length() + 7) / 8 * 8;
         }
     }
 
@@ -374,17 +375,15 @@ final class UserActivity implements Externalizable, KnownSizeEstimation {
         return false;
     }
 
-    private static long valueBytes(String value) {
-        return ENTRY_BYTES + (value == null ? 0 : STRING_BYTES + 2L * value.length());
-    }
-
     /**
-     * A bound on the bytes this state holds on the heap, kept as values are added instead of walking its objects.
-     * Strings count two bytes a character and hash tables two slots an entry: a bound rather than a guess, so that
-     * Spark and {@link PartialFold} hand states on a little early rather than late.
+     * A bound on the bytes this state holds on the heap, kept as values are added instead of walking its objects: its
+     * own part and its strings, plus what each {@link ValueCounts} holds. Strings count two bytes a character, and
+     * each distinct value its string even where two fields share one: a bound rather than a guess, so that Spark and
+     * {@link PartialFold} hand states on a little early rather than late.
      */
     @Override
     public long estimatedSize() {
-        return heapBytes;
+        return heapBytes + eventsBySourceIp.bytes() + destinationIps.bytes() + eventsByType.bytes() + locations.bytes()
+                + eventsByProcess.bytes() + eventsByDomain.bytes();
     }
 }

@@ -99,7 +99,8 @@ final class PlainEventReader {
                 for (byte b : names[i]) {
                     // expectedNameEnd matches a name byte for byte, so it must read as itself inside quotes
                     if (b < ' ' || b == '"' || b == '\\' || b > '~') {
-                        throw new IllegalStateException("a field name the plain reader cannot match: " + fields[i].name());
+                        throw new IllegalStateException(
+                                "a field name the plain reader cannot match: " + fields[i].name());
                     }
                 }
                 hashes[i] = hash(names[i], 0, names[i].length);
@@ -384,7 +385,10 @@ final class PlainEventReader {
         return close;
     }
 
-    /** The closing quote of the field name at {@code p}; declines the value's {@value #MAX_NAMES}th name and later. */
+    /**
+     * The closing quote of the field name at {@code p}; declines every name of the value after the
+     * {@value #MAX_NAMES}th.
+     */
     private int nameEnd(int p) {
         if (at(p) != '"' || ++names > MAX_NAMES) {
             throw Declined.INSTANCE;

@@ -24,6 +24,10 @@ class UserActivityTest {
                 "host-" + (i % 17) + ".example.com", 1_000L * i);
     }
 
+    private static String copy(String value) {
+        return String.valueOf(value.toCharArray());
+    }
+
     private static UserActivity activity(int from, int to) {
         UserActivity activity = UserActivity.of(event(from));
         for (int i = from + 1; i < to; i++) {
@@ -40,22 +44,51 @@ class UserActivityTest {
 
     /**
      * Spark spills by these sizes, so they must not be short of what the state holds: compared with Spark's own walk
-     * of each field, a state of one event, one of 2,000 events (distinct IPs, a few repeated values), and that one
-     * made of two merged halves.
+     * of its fields (in one walk, so a string two fields share counts once), for a state of one event, one of 2,000
+     * events (distinct IPs, a few repeated values), that one made of two merged halves, one of short values (one to
+     * three characters, where a string's padding is most of it), and one whose source addresses all have one hash
+     * code (its counts moved to a {@code HashMap}).
      */
     @Test
     void theSizeIsABoundOnWhatTheStateHoldsAndNotFarAbove() throws IllegalAccessException {
+        UserActivity shortValues = null;
+        for (int i = 0; i < 300; i++) {
+            String value = Integer.toString(i % 100, 36);
+            // Strings of their own, arrays and all: new String(value) would share value's array.
+            Row event = RowFactory.create("u", 1_767_225_600_000L + i, value, copy(value), copy(value), null, null,
+                    copy(value), copy(value), copy(value), null);
+            shortValues = shortValues == null ? UserActivity.of(event) : shortValues.add(event);
+        }
+        UserActivity colliding = null;
+        for (int i = 0; i < 512; i++) {
+            StringBuilder ip = new StringBuilder("10.");
+            for (int bit = 0; bit < 9; bit++) {
+                ip.append((i >> bit & 1) == 0 ? "Aa" : "BB"); // "Aa" and "BB" have one hash code
+            }
+            Row event = RowFactory.create("u", 1_767_225_600_000L + i, "login", ip.toString(), null, null, null, null,
+                    null, null, null);
+            colliding = colliding == null ? UserActivity.of(event) : colliding.add(event);
+        }
         List<UserActivity> states = List.of(activity(0, 1), activity(0, 2_000),
-                activity(0, 1_000).merge(activity(1_000, 2_000)));
+                activity(0, 1_000).merge(activity(1_000, 2_000)), shortValues, colliding);
+        long emptyArray = SizeEstimator.estimate(new Object[0]);
         for (UserActivity activity : states) {
+            List<Object> references = new java.util.ArrayList<>();
             long walked = 16; // the object's header
             for (Field field : UserActivity.class.getDeclaredFields()) {
                 if (Modifier.isStatic(field.getModifiers())) {
                     continue;
                 }
                 field.setAccessible(true);
-                walked += field.getType().isPrimitive() ? 8 : 4 + SizeEstimator.estimate(field.get(activity));
+                if (field.getType().isPrimitive()) {
+                    walked += 8;
+                } else {
+                    walked += 4;
+                    references.add(field.get(activity));
+                }
             }
+            Object[] fields = references.toArray();
+            walked += SizeEstimator.estimate(fields) - emptyArray - 4L * fields.length;
             assertThat(activity.estimatedSize()).as("walked %d bytes", walked)
                     .isBetween(walked, 2 * walked);
         }

@@ -66,6 +66,50 @@ class ValueCountsTest {
         }
     }
 
+    /**
+     * Addresses counted up one by one have consecutive hash codes: spread over the slots, they stay in the arrays.
+     * Values that all share one hash code (built of "Aa" and "BB") move to a map, and are still counted right.
+     */
+    @Test
+    void consecutiveHashesStayInTheArraysAndCollidingOnesMoveToAMap() throws Exception {
+        ValueCounts addresses = new ValueCounts();
+        for (int a = 0; a < 100; a++) {
+            for (int b = 0; b < 250; b++) {
+                addresses.add("10.0." + a + "." + b, 1);
+            }
+        }
+        assertThat(addresses.nonNullSize()).isEqualTo(25_000);
+        assertThat(addresses.slots()).as("still in the arrays").isEqualTo(65_536);
+
+        ValueCounts colliding = new ValueCounts();
+        Map<String, Long> expected = new HashMap<>();
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 4_096; i++) {
+                StringBuilder value = new StringBuilder("evil-");
+                for (int bit = 0; bit < 12; bit++) {
+                    value.append((i >> bit & 1) == 0 ? "Aa" : "BB");
+                }
+                assertThat(value.toString().hashCode()).isEqualTo("evil-AaAaAaAaAaAaAaAaAaAaAaAa".hashCode());
+                colliding.add(value.toString(), i + 1);
+                expected.merge(value.toString(), (long) i + 1, Long::sum);
+            }
+        }
+        colliding.add(null, 2);
+        expected.put(null, 2L);
+        assertThat(colliding.slots()).as("moved to a map").isZero();
+        assertThat(asMap(colliding)).isEqualTo(expected);
+        assertThat(colliding.count("evil-BBAaAaAaAaAaAaAaAaAaAaAa")).isEqualTo(3 * 2);
+        assertThat(colliding.bytes()).isGreaterThan(4_096L * 80);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            colliding.write(out);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(asMap(ValueCounts.read(in))).isEqualTo(expected);
+        }
+    }
+
     private static Map<String, Long> asMap(ValueCounts counts) {
         Map<String, Long> map = new HashMap<>();
         counts.forEach((value, n) -> assertThat(map.put(value, n)).as("%s twice", value).isNull());
