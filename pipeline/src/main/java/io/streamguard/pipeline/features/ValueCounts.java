@@ -98,7 +98,7 @@ final class ValueCounts {
         String[] keys = this.keys;
         int mask = keys.length - 1;
         int hash = value.hashCode();
-        int i = (hash * FIBONACCI) >>> shift;
+        int i = slot(hash);
         for (int probes = 0; ; probes++) {
             String key = keys[i];
             if (key == value) {
@@ -136,7 +136,7 @@ final class ValueCounts {
             return counted == null ? 0 : counted[0];
         }
         int mask = keys.length - 1;
-        for (int i = (value.hashCode() * FIBONACCI) >>> shift; keys[i] != null; i = (i + 1) & mask) {
+        for (int i = slot(value.hashCode()); keys[i] != null; i = (i + 1) & mask) {
             if (keys[i] == value || keys[i].equals(value)) {
                 return counts[i];
             }
@@ -221,6 +221,11 @@ final class ValueCounts {
         return values;
     }
 
+    /** Where a value of this hash is looked for first. */
+    private int slot(int hash) {
+        return (hash * FIBONACCI) >>> shift;
+    }
+
     private void allocate(int slots) {
         keys = new String[slots];
         counts = new long[slots];
@@ -235,7 +240,7 @@ final class ValueCounts {
         for (int j = 0; j < oldKeys.length; j++) {
             String key = oldKeys[j];
             if (key != null) {
-                int i = (key.hashCode() * FIBONACCI) >>> shift;
+                int i = slot(key.hashCode());
                 while (keys[i] != null) {
                     i = (i + 1) & mask;
                 }

@@ -370,14 +370,8 @@ final class PlainEventReader {
         }
         byte[] name = fields.names[next];
         int close = p + 1 + name.length;
-        byte[] data = this.data;
-        if (close >= end || data[p] != '"' || data[close] != '"') {
+        if (close >= end || data[p] != '"' || data[close] != '"' || !Fields.same(name, data, p + 1, close)) {
             return -1;
-        }
-        for (int i = 0; i < name.length; i++) {
-            if (name[i] != data[p + 1 + i]) {
-                return -1;
-            }
         }
         if (++names > MAX_NAMES) {
             throw Declined.INSTANCE;
